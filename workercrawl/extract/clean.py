@@ -1,0 +1,103 @@
+"""The Chinese body cleaner: drops widget, footer and metadata lines, collects metadata.
+
+Input is the candidate body as lines (from a profile's container or from trafilatura);
+output is the article's paragraphs plus whatever metadata the dropped lines carried.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from . import meta as metalib
+from .dom import Line
+from .text import compact, content_length
+
+# Whole-line boilerplate seen on Chinese news and union pages (sites.md §3).
+NOISE = [re.compile(p) for p in (
+    r"^分享到?\s*[:：]?",
+    r"^(?:[0-9３４◀▶←→<>«»【\[]\s*)?(?:上一篇|下一篇|上一条|下一条|上一页|下一页)",
+    r"扫码关注|扫一扫|扫描二维码|长按(?:识别)?二维码|关注(?:我们的)?公众号|微信公众号|中工网微信|中工网微博|中工网抖音",
+    r"Copyright|版权所有|版權所有|©|ICP\s*备|ICP证|公网安备|违法和不良信息举报|有偿删帖|技术支持\s*[:：]|主办单位\s*[:：]|承办单位\s*[:：]",
+    r"^(?:当前位置|您的位置|您现在的位置|你的位置|所在位置|位置|当前路径)\s*[:：]",
+    r"^(?:关键词|关键字|标签|TAG|Tags?)\s*[:：]",
+    r"^[(（]?\s*(?:资料)?图片仅供参考\s*[)）]?$",
+    r"^(?:阅读|浏览|点击|阅读量|浏览量|浏览次数|点击数)\s*[:：]?\s*\d+\s*(?:次)?$",
+    r"^(?:语音播报|返回顶部|返回首页|打印本页|关闭窗口|收藏本页|我要纠错|责任声明|免责声明)",
+    r"^(?:【?\s*(?:字号|字體|字号大小|打印|关闭|關閉|收藏|纠错|分享|默认|默認|超大|放大|缩小|大|中|小|\||\s|】|【|\[|\]|:|：))+$",
+    r"^(?:原标题|原題)\s*[:：]",
+    r"^(?:相关新闻|相关阅读|相关链接|相关文章|相关报道|延伸阅读|推荐阅读|热门推荐|热点推荐|更多精彩|精彩推荐|猜你喜欢|往期回顾|图片新闻|热点专题)\s*[:：]?$",
+    r"^×$|^[|｜\s]+$",
+)]
+# Headings after which the rest of a candidate body is a related-news list, never article text.
+TAIL_MARKERS = re.compile(
+    r"^(?:相关新闻|相关阅读|相关链接|相关文章|相关报道|延伸阅读|推荐阅读|热门推荐|热点推荐|更多精彩|精彩推荐|猜你喜欢|往期回顾|网友评论|我要评论|发表评论)\s*[:：]?$"
+)
+_PHOTO_CAPTION = re.compile(r"^(?:图为|图片为|上图|下图|左图|右图|图[:：]|▲|△)|(?:\s摄|摄影[:：]?\s*\S{2,4}|供图|资料图|图片来源[:：].*)[)）]?$")
+
+
+def is_noise(text: str) -> bool:
+    # A long line is prose even when it mentions 版权所有 or 扫码: widgets are short.
+    return len(text) <= 150 and any(p.search(text) for p in NOISE)
+
+
+@dataclass
+class CleanBody:
+    paragraphs: list[str] = field(default_factory=list)
+    meta: metalib.Meta = field(default_factory=metalib.Meta)
+    captions: list[str] = field(default_factory=list)
+    page_no: str | None = None
+    page_name: str | None = None
+
+
+def clean_lines(lines: list[Line], *, drop_texts=()) -> CleanBody:
+    """Keep article paragraphs; route label lines to metadata and captions aside."""
+    out = CleanBody()
+    drops = {compact(t) for t in drop_texts if t}
+    total = len(lines)
+    for index, line in enumerate(lines):
+        text = line.text
+        if compact(text) in drops:
+            continue
+        if TAIL_MARKERS.match(text) and index >= total // 3:
+            break  # a related-news list follows
+        if is_noise(text) or metalib.EPAPER_HEADER.match(text):
+            continue
+        page = metalib.EPAPER_PAGE.search(text)
+        if page and len(text) <= 40:
+            out.page_no, out.page_name = page.group("no"), page.group("name")
+            continue
+        if metalib.is_weekday_header(text):
+            continue
+        label = metalib.parse_line(text)
+        if label is not None:
+            out.meta.merge(label)
+            if label.editors and index >= total * 2 // 3 and index > 0:
+                break  # the editor line closes the article; what follows is page furniture
+            continue
+        credit = metalib.credit_line(text)
+        if credit is not None:
+            out.meta.authors = out.meta.authors + credit
+            continue
+        if line.caption or (len(text) <= 80 and _PHOTO_CAPTION.search(text)):
+            out.captions.append(text)
+            continue
+        out.paragraphs.append(text)
+    _credits_in_text(out)
+    return out
+
+
+def _credits_in_text(out: CleanBody) -> None:
+    """Datelines and trailing credits stay in the text; their names become authors."""
+    if not out.paragraphs:
+        return
+    names: list[str] = []
+    for paragraph in out.paragraphs[:2]:
+        names += metalib.dateline_credit(paragraph)
+    names += metalib.trailing_credit(out.paragraphs[-1])
+    out.meta.authors = out.meta.authors + names
+    out.meta.authors = metalib.normalize_names(out.meta.authors)
+
+
+def body_length(paragraphs: list[str]) -> int:
+    return sum(content_length(p) for p in paragraphs)

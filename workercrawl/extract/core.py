@@ -1,0 +1,286 @@
+"""extract_article: bytes + URL in, Article or Rejection out. No Scrapy here."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable, Mapping
+from urllib.parse import urljoin
+
+from . import headline, meta as metalib, profiles
+from .article import (
+    BINARY, ERROR, NOT_ARTICLE, UNPARSEABLE, Article, Image, Rejection,
+)
+from .clean import body_length, clean_lines, is_noise
+from .decode import DecodeError, decode_html
+from .dom import Line, ParseError, lines, meta_content, parse, select, text_of
+from .generic import body_lines, container, mark_captions
+from .normalize import make_iso, normalize_datetime, normalize_names
+from .text import compact, norm_space
+
+log = logging.getLogger(__name__)
+
+MIN_BODY = 60  # tokens; shorter pages are video stubs, notices or empty templates
+_URL_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})[-/_]?(0[1-9]|1[0-2])[-/_]?(0[1-9]|[12]\d|3[01])(?!\d)")
+_ERROR_PAGE = re.compile(r"404|页面不存在|页面未找到|找不到(?:该|此|您要访问的)?页面|页面已删除|已被删除|不存在或已|Not Found|访问的页面", re.I)
+_CHALLENGE = re.compile(r"\$_ts|_\$[a-zA-Z]{2}|__jsl_clearance|acw_sc__v2|challenge-platform|请开启JavaScript|enable JavaScript", re.I)
+_ENP = re.compile(r"<(?:founder-)?(title|subtitle|introtitle|pretitle|date|author|nodename)>(.*?)</", re.S | re.I)
+_IMG_SKIP = re.compile(r"qrcode|qr_code|erweima|ewm|logo|icon|share|weixin|wechat|/ad/|spacer|blank\.gif|loading", re.I)
+_IMG_SIZE = re.compile(r"\d+")
+
+
+def extract_article(
+    body: bytes | str,
+    url: str,
+    headers: Mapping | None = None,
+    more_pages: Iterable[bytes | str] = (),
+) -> Article | Rejection:
+    """Read one article page (plus pages 2..N of a multi-page article) into an Article.
+
+    Never raises: bad input, non-articles and internal failures come back as a Rejection.
+    """
+    try:
+        return _extract(body, url, headers, list(more_pages))
+    except DecodeError as exc:
+        return Rejection(url, exc.code, exc.detail)
+    except ParseError as exc:
+        return Rejection(url, UNPARSEABLE, str(exc))
+    except RecursionError:
+        return Rejection(url, UNPARSEABLE, "HTML is nested too deeply to read")
+    except Exception as exc:  # a bug must cost one page, never the crawl
+        log.exception("extraction failed on %s", url)
+        return Rejection(url, ERROR, f"{type(exc).__name__}: {exc}")
+
+
+def _extract(body, url, headers, more_pages) -> Article | Rejection:
+    html, encoding = decode_html(body, headers)
+    if "<" not in html[:4096] and "\x00" in html:
+        return Rejection(url, BINARY, "the body is not HTML")
+    tree = parse(html)
+    profile = profiles.choose(url, tree)
+    page_lines = lines(tree.find("body") if tree.find("body") is not None else tree)
+    enp = _enpproperty(html) if profile and profile.enpproperty else {}
+
+    title = enp.get("title") or headline.find_title(tree, profile.title if profile else ())
+    pretitle = _first_text(tree, profile.pretitle if profile else ()) or enp.get("introtitle") or enp.get("pretitle")
+    subtitle = _first_text(tree, profile.subtitle if profile else ()) or enp.get("subtitle")
+
+    box, raw_body, profile_used = _body_source(tree, html, url, profile)
+    for extra in more_pages:
+        raw_body += _continuation_lines(extra, url, headers, profile)
+
+    heads = [t for t in (title, pretitle, subtitle) if t]
+    cleaned = clean_lines(raw_body, drop_texts=heads)
+    paragraphs = cleaned.paragraphs
+    if profile_used is None:
+        raw_body = mark_captions(raw_body, box)
+
+    header, trailer = _regions(page_lines, title, paragraphs)
+    if profile:
+        header = (_lines_of(tree, profile.header) or header)
+        trailer = _lines_of(tree, profile.trailer) + trailer
+    if not subtitle and not (profile and profile.subtitle):
+        subtitle = _generic_subtitle(header, title)
+        if subtitle:
+            paragraphs = [p for p in paragraphs if compact(p) != compact(subtitle)]
+
+    found = metalib.Meta()
+    found.merge(_region_meta(header))
+    found.merge(cleaned.meta)
+    found.merge(_region_meta(trailer, trailer=True))
+
+    site = headline.find_site(tree, url, profile.site if profile else None, profiles.site_for_host(url))
+    rejection = _not_article(tree, url, title, paragraphs, encoding)
+    if rejection:
+        return rejection
+
+    published = _published_at(tree, url, profile, enp, found)
+    channel = (
+        _first_text(tree, profile.channel if profile else ())
+        or (cleaned.page_name if profile and profile.date_from_url else None)
+        or headline.breadcrumb(tree, page_lines, site)
+        or headline.channel_from_title(tree, site)
+    )
+    images = _images(tree, url, box, profile, cleaned.captions)
+    return Article(
+        url=url,
+        title=title,
+        body="\n".join(paragraphs),
+        site=site,
+        channel=channel,
+        pretitle=pretitle or None,
+        subtitle=subtitle or None,
+        published_at=published,
+        source=found.source,
+        authors=normalize_names(found.authors),
+        editors=normalize_names(found.editors),
+        images=images,
+        page_no=cleaned.page_no,
+        page_name=cleaned.page_name,
+        encoding=encoding,
+        profile=profile_used or "generic",
+    )
+
+
+def _first_text(tree, selectors) -> str | None:
+    found = select(tree, selectors)
+    return text_of(found[0]) or None if found else None
+
+
+def _lines_of(tree, selectors) -> list[Line]:
+    out: list[Line] = []
+    for el in select(tree, selectors):
+        out += lines(el)
+    return out
+
+
+def _body_source(tree, html, url, profile):
+    """(container element, raw body lines, profile name or None for the generic path)."""
+    if profile and profile.body:
+        found = select(tree, profile.body)
+        if found:
+            box = found[0]
+            skip = frozenset(el for sel in profile.drop for el in select(box, sel))
+            raw = lines(box, skip=skip)
+            if body_length([l.text for l in raw]) >= MIN_BODY // 2:
+                return box, raw, profile.name
+    raw = body_lines(tree, html, url)
+    return container(tree, [l.text for l in raw]), raw, None
+
+
+def _continuation_lines(extra, url, headers, profile) -> list[Line]:
+    """Body lines of page 2..N, read with the same profile as page 1."""
+    try:
+        html, _ = decode_html(extra, headers)
+        tree = parse(html)
+    except (DecodeError, ParseError):
+        return []
+    _, raw, _ = _body_source(tree, html, url, profile)
+    return raw
+
+
+def _regions(page_lines: list[Line], title: str, paragraphs: list[str]) -> tuple[list[Line], list[Line]]:
+    """Lines between the headline and the body (date/来源), and just after the body (编辑)."""
+    if not paragraphs:
+        return [], []
+    keys = [compact(l.text) for l in page_lines]
+    first, last = compact(paragraphs[0])[:24], compact(paragraphs[-1])[-24:]
+    start = next((i for i, k in enumerate(keys) if first and first in k), None)
+    if start is None:
+        return [], []
+    end = next((i for i in range(start, len(keys)) if last and last in keys[i]), start)
+    tkey = compact(title)
+    top = next((i for i in range(start - 1, max(-1, start - 15), -1) if tkey and keys[i] == tkey), None)
+    header = page_lines[top + 1: start] if top is not None else page_lines[max(0, start - 4): start]
+    trailer = []
+    for line in page_lines[end + 1: end + 9]:
+        if is_noise(line.text) and not metalib.parse_line(line.text):
+            break
+        trailer.append(line)
+    return header[-10:], trailer
+
+
+def _region_meta(region: list[Line], trailer: bool = False) -> metalib.Meta:
+    found = metalib.Meta()
+    for line in region:
+        text = line.text
+        if metalib.is_weekday_header(text):
+            continue
+        label = metalib.parse_line(text)
+        if label is not None:
+            if trailer:
+                label.published_at = None  # dates under the body belong to lists and footers
+            found.merge(label)
+            continue
+        credit = metalib.credit_line(text)
+        if credit:
+            found.authors += credit
+    return found
+
+
+def _generic_subtitle(header: list[Line], title: str) -> str | None:
+    """A short line between the headline and the date line is a 副题."""
+    before_meta = []
+    for line in header:
+        if metalib.parse_line(line.text) is not None or metalib.credit_line(line.text) is not None:
+            break
+        before_meta.append(line.text)
+    if len(before_meta) == 1:
+        text = before_meta[0]
+        if 4 <= len(text) <= 60 and not is_noise(text) and compact(text) != compact(title) and not headline._CRUMB_LINE.match(text):
+            return text
+    return None
+
+
+def _enpproperty(html: str) -> dict[str, str]:
+    start = html.find("enpproperty")
+    if start < 0:
+        return {}
+    chunk = html[start: html.find("enpproperty", start + 11) + 1 or start + 4000]
+    return {k.lower(): norm_space(v) for k, v in _ENP.findall(chunk) if norm_space(v)}
+
+
+def url_date(url: str) -> str | None:
+    match = _URL_DATE.search(url.split("?", 1)[0])
+    return make_iso(*match.groups()) if match else None
+
+
+def _published_at(tree, url, profile, enp, found) -> str | None:
+    if profile and profile.date_from_url:
+        issue = normalize_datetime(enp.get("date")) or url_date(url)
+        if issue:
+            return issue[:10]
+    if found.published_at:
+        return found.published_at
+    tagged = meta_content(
+        tree, "article:published_time", "publishdate", "pubdate", "publish_date", "PubDate",
+        "og:release_date", "dc.date", "dc.date.issued", "datePublished", "firstpublishedtime",
+    )
+    return normalize_datetime(tagged) or normalize_datetime(enp.get("date")) or url_date(url)
+
+
+def _not_article(tree, url, title, paragraphs, encoding) -> Rejection | None:
+    size = body_length(paragraphs)
+    head = headline.title_tag(tree) + " " + (title or "")
+    if size < 200 and _ERROR_PAGE.search(head + " " + " ".join(paragraphs[:3])):
+        return Rejection(url, NOT_ARTICLE, "error page (404 / page not found notice)", encoding)
+    if size < MIN_BODY:
+        scripts = " ".join(s.text or "" for s in tree.iter("script"))
+        if _CHALLENGE.search(scripts) or _CHALLENGE.search(" ".join(m.get("content", "") for m in tree.iter("meta"))[:2000]):
+            return Rejection(url, NOT_ARTICLE, "anti-bot JavaScript challenge page, no article served", encoding)
+        images = sum(1 for _ in tree.iter("img"))
+        kind = "gallery or video page" if images >= 3 or tree.find(".//video") is not None else "empty or too short body"
+        return Rejection(url, NOT_ARTICLE, f"{kind}: {size} characters of text", encoding)
+    if len(paragraphs) >= 5:
+        anchors = {compact(a.text_content()) for a in tree.iter("a")}
+        linked = sum(1 for p in paragraphs if compact(p) in anchors)
+        dated = sum(1 for p in paragraphs if re.search(r"\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?\s*$|\d{1,2}[-/]\d{1,2}\s*$", p))
+        if linked * 2 > len(paragraphs) or dated * 2 > len(paragraphs):
+            return Rejection(url, NOT_ARTICLE, f"list page: {max(linked, dated)} of {len(paragraphs)} lines are links or dated headlines", encoding)
+    return None
+
+
+def _images(tree, url, box, profile, captions) -> list[Image]:
+    nodes = list(box.iter("img")) if box is not None else []
+    if profile:
+        nodes += [n for n in select(tree, profile.images) if n not in nodes]
+    out: list[Image] = []
+    spare = list(captions)
+    for img in nodes:
+        src = img.get("data-src") or img.get("data-original") or img.get("src") or ""
+        if not src or src.startswith("data:") or _IMG_SKIP.search(src):
+            continue
+        sizes = [int(_IMG_SIZE.match(v).group()) for v in (img.get("width"), img.get("height")) if v and _IMG_SIZE.match(v)]
+        if sizes and min(sizes) < 60:
+            continue
+        caption = None
+        figure = next((a for a in img.iterancestors() if a.tag == "figure"), None)
+        if figure is not None and figure.find(".//figcaption") is not None:
+            caption = text_of(figure.find(".//figcaption"))
+        elif spare:
+            caption = spare.pop(0)
+        caption = caption or norm_space(img.get("alt") or img.get("title") or "") or None
+        src = urljoin(url, src)
+        if all(i.src != src for i in out):
+            out.append(Image(src, caption))
+    return out

@@ -1,0 +1,152 @@
+"""Parse HTML once and read it as lines of visible text."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import lxml.html
+from lxml import etree
+from lxml.cssselect import CSSSelector
+
+from .text import norm_space
+
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+_COMMENT_FRIENDLY = re.compile(r"<!--\s*enpproperty", re.I)
+
+BLOCK_TAGS = frozenset(
+    "p div br li ul ol dl dt dd h1 h2 h3 h4 h5 h6 tr table tbody thead tfoot section article "
+    "blockquote figure figcaption header footer nav aside form center pre hr main address "
+    "founder-content td th".split()
+)
+SKIP_TAGS = frozenset("script style noscript template iframe select option button textarea head object embed svg canvas video audio map".split())
+_HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_CENTERED = re.compile(r"text-align\s*:\s*center", re.I)
+
+
+class ParseError(ValueError):
+    pass
+
+
+def parse(text: str) -> lxml.html.HtmlElement:
+    """Parse a decoded page; raises ParseError when nothing usable comes out."""
+    text = _XML_DECL.sub("", text, count=1)
+    try:
+        tree = lxml.html.document_fromstring(text)
+    except (etree.ParserError, ValueError) as exc:
+        raise ParseError(f"HTML could not be parsed: {exc}") from exc
+    if tree is None or len(tree) == 0:
+        raise ParseError("HTML has no elements")
+    return tree
+
+
+@lru_cache(maxsize=512)
+def css(selector: str) -> CSSSelector:
+    """Compiled CSS selectors, cached: profiles reuse a few dozen of them on every page."""
+    return CSSSelector(selector)
+
+
+def select(tree, selectors) -> list:
+    """Elements matched by the first selector (of a list) that matches anything."""
+    if isinstance(selectors, str):
+        selectors = [selectors]
+    for selector in selectors or ():
+        found = css(selector)(tree)
+        if found:
+            return found
+    return []
+
+
+def is_hidden(el) -> bool:
+    style = el.get("style")
+    return bool(style and _HIDDEN.search(style)) or el.get("hidden") is not None
+
+
+@dataclass
+class Line:
+    """One line of visible text; `caption` marks text that belongs to a picture."""
+
+    text: str
+    caption: bool = False
+    link_chars: int = 0  # characters of the line that sit inside <a>
+
+
+def _tag(el) -> str:
+    tag = el.tag
+    return tag.lower() if isinstance(tag, str) else ""
+
+
+def lines(root, *, skip=frozenset()) -> list[Line]:
+    """Visible text of `root` split at block boundaries, whitespace normalized.
+
+    `skip` holds elements (e.g. the title node, widgets matched by a profile) left out.
+    A short centered line next to an image, or inside <figcaption>, is marked as a caption.
+    """
+    out: list[Line] = []
+    buf: list[str] = []
+    state = {"link": 0, "after_img": False, "caption": False, "centered": False}
+
+    def flush():
+        text = norm_space("".join(buf))
+        buf.clear()
+        if text:
+            link = min(state["link"], len(text))
+            caption = state["caption"] or (
+                state["after_img"] and state["centered"] and len(text) <= 120
+            )
+            out.append(Line(text, caption, link))
+            state["after_img"] = False
+        state["link"] = 0
+
+    def walk(el, in_link: bool, centered: bool, in_caption: bool):
+        tag = _tag(el)
+        if not tag or tag in SKIP_TAGS or el in skip or is_hidden(el):
+            return
+        block = tag in BLOCK_TAGS
+        style = el.get("style") or ""
+        here_centered = centered or bool(_CENTERED.search(style)) or (el.get("align") or "").lower() == "center" or tag == "center"
+        here_caption = in_caption or tag == "figcaption"
+        if block:
+            flush()
+            state["centered"] = here_centered
+            state["caption"] = here_caption
+        if tag == "img":
+            flush()
+            state["after_img"] = True
+        if el.text:
+            buf.append(el.text)
+            if in_link or tag == "a":
+                state["link"] += len(norm_space(el.text))
+        for child in el:
+            if isinstance(child.tag, str):
+                walk(child, in_link or tag == "a", here_centered, here_caption)
+            if child.tail:
+                buf.append(child.tail)
+                if in_link or tag == "a":
+                    state["link"] += len(norm_space(child.tail))
+        if block:
+            flush()
+            state["centered"] = centered
+            state["caption"] = in_caption
+
+    walk(root, False, False, False)
+    flush()
+    return out
+
+
+def text_of(el) -> str:
+    """Normalized visible text of one element, on one line."""
+    return norm_space(" ".join(line.text for line in lines(el)))
+
+
+def meta_content(tree, *names: str) -> str | None:
+    """Content of the first <meta name|property=…> among `names` (case-insensitive)."""
+    wanted = {n.lower() for n in names}
+    for meta in tree.iter("meta"):
+        key = (meta.get("name") or meta.get("property") or meta.get("itemprop") or "").lower()
+        if key in wanted:
+            content = norm_space(meta.get("content") or "")
+            if content:
+                return content
+    return None

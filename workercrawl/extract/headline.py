@@ -1,0 +1,102 @@
+"""Title, pretitle/subtitle, site and channel: what the page says about itself."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from .dom import meta_content, select, text_of
+from .text import compact, norm_space
+
+_TITLE_SEPS = (" - ", " – ", " — ", " _ ", " | ", " ｜ ", "--", "——", "－", "-", "_", "|", "｜")
+_CRUMB_LINE = re.compile(r"^(?:当前位置|您的位置|您现在的位置|你的位置|所在位置|位置|当前路径|首页)\s*[:：>»›]?\s*(.+)$")
+_CRUMB_SPLIT = re.compile(r"\s*(?:>|»|›|→|＞|/|\\|>>)\s*")
+_CRUMB_SKIP = {"首页", "网站首页", "正文", "详情", "内容", "文章", "正文内容", "本站首页", "主页"}
+_CRUMB_CLASS = ("crumb", "position", "location", "weizhi", "dqwz", "navpath", "nav-path", "curpos", "path")
+
+
+def split_title_tag(title: str) -> tuple[str, list[str]]:
+    """'标题-频道-中工网' → ('标题', ['频道', '中工网']). Short trailing parts are suffixes."""
+    title = norm_space(title)
+    for sep in _TITLE_SEPS:
+        if sep not in title:
+            continue
+        parts = [p.strip() for p in title.split(sep)]
+        suffix: list[str] = []
+        while len(parts) > 1 and len(suffix) < 3 and 0 < len(parts[-1]) <= 16:
+            suffix.insert(0, parts.pop())
+        head = sep.join(parts).strip()
+        if suffix and len(head) >= 2:
+            return head, suffix
+    return title, []
+
+
+def title_tag(tree) -> str:
+    node = tree.find(".//title")
+    return norm_space(node.text_content()) if node is not None else ""
+
+
+def _candidates(tree):
+    for tag in ("h1", "h2", "h3"):
+        for el in tree.iter(tag):
+            yield el
+    for el in tree.xpath("//*[contains(@class,'title') or contains(@id,'title') or contains(@class,'Title') or contains(@id,'Title')][not(self::title)]"):
+        yield el
+
+
+def find_title(tree, selectors=()) -> str:
+    """Profile selector, else the heading that agrees with <title>, else <title>'s head."""
+    found = select(tree, selectors)
+    if found:
+        text = text_of(found[0])
+        if text:
+            return text
+    head, _ = split_title_tag(title_tag(tree))
+    og = meta_content(tree, "og:title")
+    references = [compact(x) for x in (head, og and split_title_tag(og)[0], title_tag(tree)) if x]
+    for el in _candidates(tree):
+        text = text_of(el)
+        key = compact(text)
+        if 4 <= len(key) <= 120 and any(key == r or (len(key) >= 6 and r.startswith(key)) for r in references):
+            return text
+    return head or (og or "")
+
+
+def find_site(tree, url: str, profile_site: str | None, host_site: str | None) -> str | None:
+    if profile_site or host_site:
+        return profile_site or host_site
+    site = meta_content(tree, "og:site_name", "sitename", "site_name", "application-name")
+    if site:
+        return site
+    _, suffix = split_title_tag(title_tag(tree))
+    if suffix:
+        return suffix[-1]
+    return urlsplit(url).hostname
+
+
+def breadcrumb(tree, page_lines, site: str | None) -> str | None:
+    """The last section of a '当前位置：首页 > 工会 > 正文' trail."""
+    texts = []
+    for el in tree.xpath("//*[@class or @id]"):
+        ident = ((el.get("class") or "") + " " + (el.get("id") or "")).lower()
+        if any(c in ident for c in _CRUMB_CLASS) and el.tag not in ("body", "html"):
+            texts.append(text_of(el))
+            break
+    for line in page_lines[: max(40, len(page_lines) // 2)]:
+        if _CRUMB_LINE.match(line.text) and re.search(r">|»|›|→|＞", line.text):
+            texts.append(line.text)
+            break
+    for text in texts:
+        match = _CRUMB_LINE.match(text)
+        trail = match.group(1) if match else text
+        parts = [p for p in _CRUMB_SPLIT.split(trail) if p]
+        parts = [p for p in parts if p not in _CRUMB_SKIP and p != site and len(p) <= 12]
+        if parts and len(parts) <= 6:
+            return parts[-1]
+    return None
+
+
+def channel_from_title(tree, site: str | None) -> str | None:
+    _, suffix = split_title_tag(title_tag(tree))
+    middle = [p for p in suffix[:-1] if p and p != site]
+    return middle[-1] if middle else None

@@ -1,0 +1,190 @@
+"""The label-line parser: publish time, 来源, 记者/通讯员 and 编辑 from Chinese news text.
+
+Works on single normalized lines, so the same rules serve profile pages, the generic
+path, body lines that trafilatura kept, and e-paper bylines.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .normalize import DATE_RE, normalize_names, normalize_source, parse_datetime
+
+# Labels, longest spelling first where one is a prefix of another.
+_KINDS = {
+    "editor": "责任编辑 責任編輯 值班编辑 网络编辑 编辑 編輯 责编 責編",
+    "source": "文章来源 信息来源 新闻来源 稿件来源 来源 來源 稿源 出处",
+    "author": "作者 記者 记者 通讯员 通訊員 撰稿人 撰稿 撰文 供稿 文字",
+    "time": "发布时间 發布時間 发布日期 發布日期 发表时间 發表時間 更新时间 时间 時間 日期",
+    "stop": "浏览次数 浏览量 浏览 瀏覽 点击数 点击量 点击 阅读量 阅读数 字号 字號 一审 二审 三审 终审 初审 "
+    "审核 审校 责任校对 校对 编审 监制 统筹 策划 摄影 摄像 视频 图片 分享到 分享 关键词 标签 访问量",
+}
+LABEL_KIND = {label: kind for kind, labels in _KINDS.items() for label in labels.split()}
+_LABEL_RE = re.compile(
+    r"(?P<label>" + "|".join(sorted(LABEL_KIND, key=len, reverse=True)) + r")\s*[:：]\s*"
+)
+
+ROLE = (
+    r"(?:本报|本刊|本台|本网|本站|全媒体|融媒体|新华社|中新社|人民网|中工网|特约|见习|首席|实习)?"
+    r"(?:记者|記者|通讯员|通訊員|实习生|實習生|撰稿人|撰稿|撰文|作者|供稿|文字|文(?=\s*[:：/／]))"
+)
+_ROLE_RE = re.compile(rf"({ROLE})\s*[:：/／]?\s*")
+_PHOTO_ROLE = re.compile(r"(?:摄影|图片|图|攝影)\s*[:：/／]")
+_PHOTO_END = re.compile(r"(?:摄|攝|摄影|供图|图)\s*$")
+_NOT_NAMES = {
+    "本报", "报道", "通讯员", "记者", "编辑", "实习生", "摄影", "图文", "综合", "整理", "来源",
+    "本报讯", "见习", "特约", "全媒体", "融媒体", "新华社", "中新社", "通讯", "报道组", "联合",
+}
+_ORG_END = re.compile(r"(?:会|局|厅|网|报|社|部|委|院|台|站|中心|公司|集团|办|处|科|队|所|校|组)$")
+_CJK_NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}$|^[\u4e00-\u9fff]{1,6}[·•][\u4e00-\u9fff]{1,8}$")
+_SPLIT = re.compile(r"[\s、，,;；/|]+")
+_CLOSE = re.compile(r"[】\]）)｝}]")
+DATELINE = re.compile(r"^[^\s(（]{0,20}?(?:讯|电)\s*[(（]([^()（）]{2,60})[)）]")
+_TRAILING = re.compile(r"[(（]\s*([^()（）]{2,40}?)\s*[)）]\s*$")
+_NOT_CREDIT = re.compile(r"来源|來源|图|摄|完|据|记者节|本报|资料|仅供|略|待续|下转|上接|版")
+
+
+def _names(chunk: str) -> list[str]:
+    out = []
+    for token in _SPLIT.split(chunk):
+        token = token.strip("()（）[]【】:：.。")
+        token = re.sub(r"(?:报道|等|摄)$", "", token)
+        if token and token not in _NOT_NAMES and _CJK_NAME.match(token) and not _ORG_END.search(token):
+            out.append(token)
+    return out
+
+
+def parse_credits(text: str) -> list[str]:
+    """Authors named in a credit: '记者李国 实习生孙欣' → ['李国', '孙欣']; photo credits give []."""
+    text = text.strip().strip("()（）【】[]")
+    if _PHOTO_END.search(text):
+        return []
+    text = _PHOTO_ROLE.split(text, maxsplit=1)[0]
+    parts = _ROLE_RE.split(text)
+    names: list[str] = []
+    # parts = [before, role, after, role, after, ...]; text before any role counts as names too
+    for index in range(0, len(parts), 2):
+        names.extend(_names(parts[index]))
+    return normalize_names(names)
+
+
+def credit_line(line: str) -> list[str] | None:
+    """Names if the whole line is a byline ('本报记者 王群 本报通讯员 李瑞'), else None.
+
+    A photo byline ('本报记者 X 摄') is a credit line with no authors: returns [].
+    """
+    text = line.strip().strip("()（）【】[]")
+    if not text or len(text) > 60 or not _ROLE_RE.search(text):
+        return None
+    body = _PHOTO_END.sub("", text)
+    parts = _ROLE_RE.split(body)
+    if parts[0].strip():  # text before the first role: a sentence, not a byline
+        return None
+    for index in range(2, len(parts), 2):
+        chunk = parts[index].strip()
+        tokens = [t for t in _SPLIT.split(chunk) if t]
+        if not tokens or any(not _CJK_NAME.match(t.strip("()（）")) for t in tokens):
+            return None
+    return [] if _PHOTO_END.search(text) else parse_credits(text)
+
+
+def trailing_credit(paragraph: str) -> list[str]:
+    """'…正能量。(记者阮向民)' or '…(王康洪)' at the end of the last paragraph."""
+    match = _TRAILING.search(paragraph)
+    if not match:
+        return []
+    inner = match.group(1)
+    if _NOT_CREDIT.search(inner.replace("本报记者", "记者").replace("本报通讯员", "通讯员")):
+        return []
+    if _ROLE_RE.search(inner):
+        return parse_credits(inner)
+    tokens = [t for t in _SPLIT.split(inner.strip()) if t]
+    if 1 <= len(tokens) <= 3 and all(_CJK_NAME.match(t) and t not in _NOT_NAMES for t in tokens):
+        return normalize_names(tokens)
+    return []
+
+
+def dateline_credit(paragraph: str) -> list[str]:
+    """'本报讯(记者李国 实习生孙欣)…' at the start of a paragraph."""
+    match = DATELINE.match(paragraph)
+    if not match or not _ROLE_RE.search(match.group(1)):
+        return []
+    return parse_credits(match.group(1))
+
+
+@dataclass
+class Meta:
+    """What one or more label lines say."""
+
+    published_at: str | None = None
+    source: str | None = None
+    authors: list[str] = field(default_factory=list)
+    editors: list[str] = field(default_factory=list)
+
+    def merge(self, other: "Meta") -> None:
+        """Fill what is still missing; names accumulate."""
+        self.published_at = self.published_at or other.published_at
+        self.source = self.source or other.source
+        self.authors = normalize_names(self.authors + other.authors)
+        self.editors = normalize_names(self.editors + other.editors)
+
+
+def _cut(value: str) -> str:
+    return _CLOSE.split(value, maxsplit=1)[0].strip(" 【[(（|")
+
+
+def parse_line(line: str) -> Meta | None:
+    """Metadata of a label line, or None when the line is not one.
+
+    '2020-11-09 08:53:19 来源: 浙江工人日报' · '来源:浙江工人日报 日期:2022-01-21 浏览' ·
+    '(责编:皮博、黄瑾)' · '2023-10-09 来源:南方工报 作者:许接英 叶灿辉 王娅'
+    """
+    if len(line) > 160:
+        return None
+    labels = list(_LABEL_RE.finditer(line))
+    date = DATE_RE.search(line)
+    if not labels:
+        # a bare date line: '2022-01-11', '2023年12月01日14:23', '发布于 2021-03-15'
+        if date and len(line) - len(date.group(0)) <= 8 and "星期" not in line:
+            return Meta(published_at=parse_datetime(line))
+        return None
+    prefix = line[: labels[0].start()].strip(" 【[(（|")
+    prefix_date = DATE_RE.search(prefix)
+    # A label must open the line (after a bracket) or follow a date: '收入来源:' mid-sentence is text.
+    if prefix and not prefix_date and len(prefix) > 4:
+        return None
+    meta = Meta(published_at=parse_datetime(prefix) if prefix_date else None)
+    for index, match in enumerate(labels):
+        end = labels[index + 1].start() if index + 1 < len(labels) else len(line)
+        value = _cut(line[match.end(): end])
+        kind = LABEL_KIND[match.group("label")]
+        if kind == "time":
+            meta.published_at = meta.published_at or parse_datetime(value)
+        elif kind == "source":
+            value_date = DATE_RE.search(value)
+            head = value[: value_date.start()] if value_date else value
+            words = head.split()
+            if words:
+                meta.source = meta.source or normalize_source(words[0])
+                meta.authors += parse_credits(" ".join(words[1:])) if len(words) > 1 else []
+            if value_date:
+                meta.published_at = meta.published_at or parse_datetime(value)
+        elif kind == "author":
+            meta.authors += parse_credits(match.group("label") + " " + value)
+        elif kind == "editor":
+            meta.editors += _names(value)
+        elif kind == "stop" and DATE_RE.search(value):
+            meta.published_at = meta.published_at or parse_datetime(value)
+    meta.authors = normalize_names(meta.authors)
+    meta.editors = normalize_names(meta.editors)
+    return meta
+
+
+def is_weekday_header(line: str) -> bool:
+    """E-paper mastheads ('工人日报 2021年12月22日 星期一') carry a date that is not the article's."""
+    return bool(re.search(r"星期[一二三四五六日天]|周[一二三四五六日]", line)) and bool(DATE_RE.search(line))
+
+
+EPAPER_PAGE = re.compile(r"第?\s*0*(?P<no>\d{1,3})\s*版\s*[:：]\s*(?P<name>[\u4e00-\u9fff·]{1,10})")
+EPAPER_HEADER = re.compile(r"^《[^》]{2,12}》\s*[(（]\s*\d{4}年\d{1,2}月\d{1,2}日\s*0*\d{1,3}\s*版\s*[)）]$")

@@ -1,0 +1,100 @@
+"""Normalizers shared by extraction and the item pipelines: times, sources, names."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from functools import lru_cache
+from importlib import resources
+
+TZ = "+08:00"
+
+DATE_RE = re.compile(
+    r"(?<!\d)(?P<y>(?:19|20)\d{2})\s*(?:[-/.]|年)\s*(?P<m>\d{1,2})\s*(?:[-/.]|月)\s*(?P<d>\d{1,2})(?!\d)\s*日?"
+    r"(?:\s*(?P<H>\d{1,2})\s*(?:[:：]|时)\s*(?P<M>\d{1,2})(?:\s*(?:[:：]|分)\s*(?P<S>\d{1,2}))?)?"
+)
+
+
+def make_iso(y, m, d, H=None, M=None, S=None) -> str | None:
+    """ISO 8601 day, or day and time in China time, or None when the parts are not a date."""
+    try:
+        day = dt.date(int(y), int(m), int(d))
+    except (TypeError, ValueError):
+        return None
+    if not (1990 <= day.year <= dt.date.today().year + 1):
+        return None
+    if H is None or M is None:
+        return day.isoformat()
+    try:
+        moment = dt.time(int(H), int(M), int(S or 0))
+    except ValueError:
+        return day.isoformat()
+    return f"{day.isoformat()}T{moment.isoformat()}{TZ}"
+
+
+def parse_datetime(text: str) -> str | None:
+    """First date (with its time, when one follows) in free text, as ISO 8601."""
+    for match in DATE_RE.finditer(text):
+        iso = make_iso(*match.group("y", "m", "d", "H", "M", "S"))
+        if iso:
+            return iso
+    return None
+
+
+def normalize_datetime(value: str | None) -> str | None:
+    """Accept ISO strings from any step and return the canonical form (+08:00 when a time)."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        if len(value) == 10:
+            return dt.date.fromisoformat(value).isoformat()
+        moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return parse_datetime(value)
+    china = dt.timezone(dt.timedelta(hours=8))
+    moment = moment.replace(tzinfo=china) if moment.tzinfo is None else moment.astimezone(china)
+    return moment.replace(microsecond=0).isoformat()
+
+
+@lru_cache(maxsize=1)
+def _source_aliases() -> dict[str, str]:
+    data = tomllib.loads(resources.files(__package__).joinpath("sources.toml").read_text("utf-8"))
+    table: dict[str, str] = {}
+    for canonical, aliases in data["canonical"].items():
+        table[canonical] = canonical
+        for alias in aliases:
+            table[alias] = canonical
+    return table
+
+
+_BRACKETS = str.maketrans("", "", "《》〈〉<>「」『』“”\"")
+_SITE_PREFIX = re.compile(r"^.{1,12}?(?:--|——|—|－－)(?=\S)")
+
+
+def normalize_source(value: str | None) -> str | None:
+    """'中工网--《工人日报》', '《工人日报》', '工人日报客户端' → '工人日报'."""
+    if not value:
+        return None
+    value = value.strip().strip("【】[]()（）:：,，;； ")
+    value = _SITE_PREFIX.sub("", value).translate(_BRACKETS).strip()
+    if not value or len(value) > 40:
+        return None
+    return _source_aliases().get(value, value)
+
+
+_NAME_SPLIT = re.compile(r"[、，,;；/|\s]+")
+_NAME_OK = re.compile(r"^[\u4e00-\u9fff·•]{2,6}$|^[A-Za-z][A-Za-z .'-]{1,40}$")
+
+
+def normalize_names(values) -> list[str]:
+    """A clean, ordered, de-duplicated list of person names."""
+    if isinstance(values, str):
+        values = _NAME_SPLIT.split(values)
+    seen: list[str] = []
+    for value in values or ():
+        name = (value or "").strip().strip("()（）[]【】:：")
+        if name and _NAME_OK.match(name) and name not in seen:
+            seen.append(name)
+    return seen

@@ -1,0 +1,82 @@
+"""Site profiles: which template a page uses, read from profiles.toml."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from urllib.parse import urlsplit
+
+from .dom import select
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    site: str | None = None
+    hosts: tuple[str, ...] = ()
+    url: re.Pattern | None = None
+    markers: tuple[str, ...] = ()
+    title: tuple[str, ...] = ()
+    pretitle: tuple[str, ...] = ()
+    subtitle: tuple[str, ...] = ()
+    header: tuple[str, ...] = ()
+    body: tuple[str, ...] = ()
+    trailer: tuple[str, ...] = ()
+    channel: tuple[str, ...] = ()
+    drop: tuple[str, ...] = ()
+    images: tuple[str, ...] = ()
+    date_from_url: bool = False
+    enpproperty: bool = False
+    extra: dict = field(default_factory=dict, compare=False, hash=False)
+
+    def matches(self, host: str, path: str, tree) -> bool:
+        on_host = any(host_matches(host, h) for h in self.hosts)
+        on_path = bool(self.url and self.url.search(path))
+        if (self.hosts or self.url) and not (on_host or on_path):
+            return False
+        return not self.markers or any(select(tree, m) for m in self.markers)
+
+
+def host_matches(host: str, domain: str) -> bool:
+    return host == domain or host.endswith("." + domain)
+
+
+_LISTS = {"hosts", "markers", "title", "pretitle", "subtitle", "header", "body", "trailer", "channel", "drop", "images"}
+
+
+def _profile(raw: dict) -> Profile:
+    data = dict(raw)
+    kwargs = {k: tuple(data.pop(k)) for k in list(data) if k in _LISTS}
+    if "url" in data:
+        kwargs["url"] = re.compile(data.pop("url"))
+    known = {"name", "site", "date_from_url", "enpproperty"}
+    kwargs.update({k: data.pop(k) for k in list(data) if k in known})
+    return Profile(extra=data, **kwargs)
+
+
+@lru_cache(maxsize=1)
+def load() -> tuple[tuple[Profile, ...], dict[str, str]]:
+    raw = tomllib.loads(resources.files(__package__).joinpath("profiles.toml").read_text("utf-8"))
+    return tuple(_profile(p) for p in raw.get("profile", [])), dict(raw.get("hosts", {}))
+
+
+def choose(url: str, tree) -> Profile | None:
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    for profile in load()[0]:
+        if profile.matches(host, parts.path, tree):
+            return profile
+    return None
+
+
+def site_for_host(url: str) -> str | None:
+    host = (urlsplit(url).hostname or "").lower()
+    hosts = load()[1]
+    # the longest matching domain wins: ldwb.workerbj.cn before workerbj.cn
+    for domain in sorted(hosts, key=len, reverse=True):
+        if host_matches(host, domain):
+            return hosts[domain]
+    return None

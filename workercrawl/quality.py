@@ -1,0 +1,126 @@
+"""Score extraction against a golden corpus (tests/fixtures layout, see its README).
+
+Body: token precision/recall/F1 (each CJK character a token); fields: exact match.
+Shared by the quality-gate test and the benchmark scripts.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .extract.text import norm_space, tokens
+
+FIELDS = ("title", "published_at", "source", "authors", "editors", "site", "channel", "pretitle", "subtitle")
+
+
+@dataclass
+class Case:
+    name: str
+    html: bytes
+    url: str
+    spec: dict
+    headers: dict | None = None
+    more_pages: list[bytes] = field(default_factory=list)
+
+    @property
+    def expected(self) -> dict:
+        return self.spec.get("expected") or {}
+
+    @property
+    def family(self) -> str:
+        return self.name.split("/", 1)[0]
+
+
+def load_corpus(root: Path) -> list[Case]:
+    cases = []
+    for spec_path in sorted(Path(root).glob("*/*.json")):
+        spec = json.loads(spec_path.read_text("utf-8"))
+        html_path = spec_path.with_suffix(".html")
+        if not html_path.exists():
+            continue
+        more = [(spec_path.parent / name).read_bytes() for name in spec.get("more_pages", [])]
+        cases.append(Case(
+            name=f"{spec_path.parent.name}/{spec_path.stem}", html=html_path.read_bytes(),
+            url=spec["url"], spec=spec, headers=spec.get("headers"), more_pages=more,
+        ))
+    return cases
+
+
+def prf(predicted: str, gold: str) -> tuple[float, float, float]:
+    """Token precision, recall and F1 over multisets."""
+    p, g = Counter(tokens(predicted or "")), Counter(tokens(gold or ""))
+    if not p and not g:
+        return 1.0, 1.0, 1.0
+    common = sum((p & g).values())
+    precision = common / sum(p.values()) if p else 0.0
+    recall = common / sum(g.values()) if g else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1
+
+
+def _norm(value):
+    if isinstance(value, list):
+        return [norm_space(str(v)) for v in value]
+    if isinstance(value, str):
+        return norm_space(value) or None
+    return value
+
+
+@dataclass
+class Score:
+    name: str
+    status_ok: bool
+    precision: float = 0.0
+    recall: float = 0.0
+    f1: float = 0.0
+    fields: dict = field(default_factory=dict)  # field -> (ok, got, want)
+    missing_with: list = field(default_factory=list)
+    leaked_without: list = field(default_factory=list)
+
+
+def score(case: Case, result: dict) -> Score:
+    """Compare one extraction result (an Article/Rejection as dict) with its case."""
+    want_status = case.spec.get("status", "article")
+    got_status = result.get("status")
+    if want_status != "article":
+        ok = got_status == "rejected" and (result.get("reason") or "").startswith(case.spec.get("reason", ""))
+        return Score(case.name, ok)
+    if got_status != "article":
+        return Score(case.name, False, fields={f: (False, None, case.expected.get(f)) for f in FIELDS if f in case.expected})
+    body = result.get("body") or ""
+    precision, recall, f1 = prf(body, case.expected.get("body", ""))
+    fields = {}
+    for name in FIELDS:
+        if name in case.expected:
+            got, want = _norm(result.get(name)), _norm(case.expected[name])
+            if want == []:
+                want = []
+            fields[name] = (got == want or (not got and not want), got, want)
+    if "images" in case.expected:
+        got = len(result.get("images") or [])
+        fields["images"] = (got == case.expected["images"], got, case.expected["images"])
+    flat = norm_space(body)
+    return Score(
+        case.name, True, precision, recall, f1, fields,
+        missing_with=[s for s in case.spec.get("with", []) if norm_space(s) not in flat],
+        leaked_without=[s for s in case.spec.get("without", []) if norm_space(s) in flat],
+    )
+
+
+def summarize(scores: list[Score]) -> dict:
+    """Corpus-level figures: mean body P/R/F1 over articles, exact-match rate per field."""
+    articles = [s for s in scores if s.fields or s.f1]
+    out = {"pages": len(scores), "status_ok": sum(s.status_ok for s in scores) / max(1, len(scores))}
+    if articles:
+        for key in ("precision", "recall", "f1"):
+            out[f"body_{key}"] = sum(getattr(s, key) for s in articles) / len(articles)
+        names = sorted({f for s in articles for f in s.fields})
+        for name in names:
+            rated = [s.fields[name][0] for s in articles if name in s.fields]
+            out[name] = sum(rated) / len(rated)
+        out["without_leaks"] = sum(len(s.leaked_without) for s in articles)
+        out["with_missing"] = sum(len(s.missing_with) for s in articles)
+    return out
