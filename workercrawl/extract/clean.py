@@ -31,7 +31,9 @@ NOISE = [re.compile(p) for p in (
 )]
 # Headings after which the rest of a candidate body is a related-news list, never article text.
 TAIL_MARKERS = re.compile(
-    r"^(?:相关新闻|相关阅读|相关链接|相关文章|相关报道|延伸阅读|推荐阅读|热门推荐|热点推荐|更多精彩|精彩推荐|猜你喜欢|往期回顾|网友评论|我要评论|发表评论)\s*[:：]?$"
+    r"^(?:相关新闻|相关阅读|相关链接|相关文章|相关报道|延伸阅读|推荐阅读|热门推荐|热点推荐|热门文章|热门新闻|"
+    r"更多精彩|精彩推荐|猜你喜欢|往期回顾|网友评论|我要评论|发表评论|最新文章|最新新闻|点击排行|阅读排行)"
+    r"\s*(?:[:：]?\s*$|[:：]?\s*[·•●▪■◆>\-]|[:：]?\s*\d+[.、])"
 )
 _PHOTO_CAPTION = re.compile(r"^(?:图为|图片为|上图|下图|左图|右图|图[:：]|▲|△)|(?:\s摄|摄影[:：]?\s*\S{2,4}|供图|资料图|图片来源[:：].*)[)）]?$")
 
@@ -48,6 +50,7 @@ class CleanBody:
     captions: list[str] = field(default_factory=list)
     page_no: str | None = None
     page_name: str | None = None
+    links: int = 0  # short lines that were nothing but a link (navigation, related lists)
 
 
 def clean_lines(lines: list[Line], *, drop_texts=()) -> CleanBody:
@@ -61,6 +64,9 @@ def clean_lines(lines: list[Line], *, drop_texts=()) -> CleanBody:
             continue
         if TAIL_MARKERS.match(text) and index >= total // 3:
             break  # a related-news list follows
+        if len(text) < 60 and line.link_chars >= len(text) * 0.8:
+            out.links += 1
+            continue
         if is_noise(text) or metalib.EPAPER_HEADER.match(text):
             continue
         page = metalib.EPAPER_PAGE.search(text)

@@ -14,7 +14,7 @@ from .article import (
 from .clean import body_length, clean_lines, is_noise
 from .decode import DecodeError, decode_html
 from .dom import Line, ParseError, lines, meta_content, parse, select, text_of
-from .generic import body_lines, container, mark_captions
+from .generic import body_lines
 from .normalize import make_iso, normalize_datetime, normalize_names
 from .text import compact, norm_space
 
@@ -65,15 +65,13 @@ def _extract(body, url, headers, more_pages) -> Article | Rejection:
     pretitle = _first_text(tree, profile.pretitle if profile else ()) or enp.get("introtitle") or enp.get("pretitle")
     subtitle = _first_text(tree, profile.subtitle if profile else ()) or enp.get("subtitle")
 
-    box, raw_body, profile_used = _body_source(tree, html, url, profile)
+    box, raw_body, profile_used = _body_source(tree, html, url, profile, page_lines)
     for extra in more_pages:
         raw_body += _continuation_lines(extra, url, headers, profile)
 
     heads = [t for t in (title, pretitle, subtitle) if t]
     cleaned = clean_lines(raw_body, drop_texts=heads)
     paragraphs = cleaned.paragraphs
-    if profile_used is None:
-        raw_body = mark_captions(raw_body, box)
 
     header, trailer = _regions(page_lines, title, paragraphs)
     if profile:
@@ -90,7 +88,7 @@ def _extract(body, url, headers, more_pages) -> Article | Rejection:
     found.merge(_region_meta(trailer, trailer=True))
 
     site = headline.find_site(tree, url, profile.site if profile else None, profiles.site_for_host(url))
-    rejection = _not_article(tree, url, title, paragraphs, encoding)
+    rejection = _not_article(tree, url, title, paragraphs, encoding, cleaned.links)
     if rejection:
         return rejection
 
@@ -134,7 +132,7 @@ def _lines_of(tree, selectors) -> list[Line]:
     return out
 
 
-def _body_source(tree, html, url, profile):
+def _body_source(tree, html, url, profile, page_lines=None):
     """(container element, raw body lines, profile name or None for the generic path)."""
     if profile and profile.body:
         found = select(tree, profile.body)
@@ -144,8 +142,10 @@ def _body_source(tree, html, url, profile):
             raw = lines(box, skip=skip)
             if body_length([l.text for l in raw]) >= MIN_BODY // 2:
                 return box, raw, profile.name
-    raw = body_lines(tree, html, url)
-    return container(tree, [l.text for l in raw]), raw, None
+    if page_lines is None:
+        page_lines = lines(tree.find("body") if tree.find("body") is not None else tree)
+    box, raw = body_lines(tree, html, url, page_lines)
+    return box, raw, None
 
 
 def _continuation_lines(extra, url, headers, profile) -> list[Line]:
@@ -239,7 +239,7 @@ def _published_at(tree, url, profile, enp, found) -> str | None:
     return normalize_datetime(tagged) or normalize_datetime(enp.get("date")) or url_date(url)
 
 
-def _not_article(tree, url, title, paragraphs, encoding) -> Rejection | None:
+def _not_article(tree, url, title, paragraphs, encoding, cleaned_links=0) -> Rejection | None:
     size = body_length(paragraphs)
     head = headline.title_tag(tree) + " " + (title or "")
     if size < 200 and _ERROR_PAGE.search(head + " " + " ".join(paragraphs[:3])):
@@ -251,6 +251,8 @@ def _not_article(tree, url, title, paragraphs, encoding) -> Rejection | None:
         images = sum(1 for _ in tree.iter("img"))
         kind = "gallery or video page" if images >= 3 or tree.find(".//video") is not None else "empty or too short body"
         return Rejection(url, NOT_ARTICLE, f"{kind}: {size} characters of text", encoding)
+    if cleaned_links > max(5, 2 * len(paragraphs)):
+        return Rejection(url, NOT_ARTICLE, f"list page: {cleaned_links} link lines around {len(paragraphs)} text lines", encoding)
     if len(paragraphs) >= 5:
         anchors = {compact(a.text_content()) for a in tree.iter("a")}
         linked = sum(1 for p in paragraphs if compact(p) in anchors)
@@ -262,8 +264,8 @@ def _not_article(tree, url, title, paragraphs, encoding) -> Rejection | None:
 
 def _images(tree, url, box, profile, captions) -> list[Image]:
     nodes = list(box.iter("img")) if box is not None else []
-    if profile:
-        nodes += [n for n in select(tree, profile.images) if n not in nodes]
+    outside = [n for n in select(tree, profile.images) if n not in nodes] if profile else []
+    nodes += outside
     out: list[Image] = []
     spare = list(captions)
     for img in nodes:
@@ -277,6 +279,8 @@ def _images(tree, url, box, profile, captions) -> list[Image]:
         figure = next((a for a in img.iterancestors() if a.tag == "figure"), None)
         if figure is not None and figure.find(".//figcaption") is not None:
             caption = text_of(figure.find(".//figcaption"))
+        elif img in outside:
+            caption = _sibling_caption(img)
         elif spare:
             caption = spare.pop(0)
         caption = caption or norm_space(img.get("alt") or img.get("title") or "") or None
@@ -284,3 +288,16 @@ def _images(tree, url, box, profile, captions) -> list[Image]:
         if all(i.src != src for i in out):
             out.append(Image(src, caption))
     return out
+
+
+def _sibling_caption(img) -> str | None:
+    """Text next to a figure outside the body: <img><p>caption</p> or <p><img></p><p>caption</p>."""
+    for node in (img, img.getparent()):
+        if node is None:
+            continue
+        sibling = node.getnext()
+        if sibling is not None and sibling.tag not in ("img", "script"):
+            text = text_of(sibling)
+            if 0 < len(text) <= 120:
+                return text
+    return None

@@ -23,6 +23,7 @@ BLOCK_TAGS = frozenset(
 SKIP_TAGS = frozenset("script style noscript template iframe select option button textarea head object embed svg canvas video audio map".split())
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _CENTERED = re.compile(r"text-align\s*:\s*center", re.I)
+_CAPTION_CLASS = re.compile(r"caption|pic-?note|pic_?note|pic-?text|pic_?txt|img-?desc|img_?desc|imgtxt|img-?title|photo-?text|tuzhu|picintro|pic-?info", re.I)
 
 
 class ParseError(ValueError):
@@ -106,7 +107,9 @@ def lines(root, *, skip=frozenset()) -> list[Line]:
         block = tag in BLOCK_TAGS
         style = el.get("style") or ""
         here_centered = centered or bool(_CENTERED.search(style)) or (el.get("align") or "").lower() == "center" or tag == "center"
-        here_caption = in_caption or tag == "figcaption"
+        here_caption = in_caption or tag == "figcaption" or bool(
+            _CAPTION_CLASS.search((el.get("class") or "") + " " + (el.get("id") or ""))
+        )
         if block:
             flush()
             state["centered"] = here_centered

@@ -25,6 +25,7 @@ def _trafilatura(tree, url: str, precision: bool) -> list[Line]:
     except Exception:  # trafilatura raises assorted errors on odd trees; the fallback copes
         return []
     text = getattr(doc, "text", None) or ""
+    text = text.replace("\\|", "|")  # trafilatura escapes pipes inside table cells
     return [Line(t.strip()) for t in text.split("\n") if t.strip()]
 
 
@@ -38,32 +39,73 @@ def _readability(html: str) -> list[Line]:
         return []
 
 
-def body_lines(tree, html: str, url: str) -> list[Line]:
-    """Candidate body lines: precision first, balanced when it is thin, readability last."""
+def _thin(found: list[Line]) -> int:
+    return sum(content_length(l.text) for l in found)
+
+
+def candidate_lines(tree, html: str, url: str) -> list[Line]:
+    """Text the extractors keep: precision first, balanced when thin, readability last."""
     best: list[Line] = []
     for attempt in (lambda: _trafilatura(tree, url, True), lambda: _trafilatura(tree, url, False), lambda: _readability(html)):
         found = attempt()
-        if sum(content_length(l.text) for l in found) > sum(content_length(l.text) for l in best):
+        if _thin(found) > _thin(best):
             best = found
-        if sum(content_length(l.text) for l in best) >= ENOUGH:
+        if _thin(best) >= ENOUGH:
             break
     return best
 
 
+def _table_cells(found: list[Line]) -> list[Line]:
+    """trafilatura renders layout tables as '| cell | cell |': one line per cell instead."""
+    out = []
+    for line in found:
+        text = line.text
+        if text.startswith("|") and text.endswith("|"):
+            out += [Line(c.strip()) for c in text.strip("|").split(" | ") if c.strip() and c.strip() != "---"]
+        else:
+            out.append(line)
+    return out
+
+
+def body_lines(tree, html: str, url: str, page_lines: list[Line]):
+    """(container, lines): the extractors decide what is article text; the DOM gives its shape.
+
+    Paragraph breaks and caption marks come from the page's own blocks, kept where the
+    extractor kept their text: whole short lines, or long lines found inside its output.
+    """
+    found = _table_cells(candidate_lines(tree, html, url))
+    box = container(tree, [l.text for l in found])
+    whole = {compact(l.text) for l in found}
+    kept = compact("".join(l.text for l in found))
+    keys = [compact(line.text) for line in page_lines]
+    sure = [i for i, k in enumerate(keys) if k and (k in whole or (len(k) >= 20 and k in kept))]
+    if sure:
+        # short lines (sub-headings) inside merged extractor text count between sure lines
+        span = range(sure[0], sure[-1] + 1)
+        picked = set(sure) | {i for i in span if keys[i] and keys[i] in kept}
+        shaped = [page_lines[i] for i in sorted(picked)]
+    else:
+        shaped = []
+    if _thin(shaped) < _thin(found) * 0.9:
+        return box, found  # the DOM disagrees with the extractor; trust the extractor's text
+    return box, shaped
+
+
 def container(tree, body: list[str]):
-    """The smallest element holding the first and last body paragraphs (for figures)."""
-    if not body:
+    """The smallest element holding the longest body paragraphs (for shape and figures).
+
+    The longest paragraphs are article text even when the extractor kept some navigation
+    or footer lines at the edges.
+    """
+    longest = sorted((p for p in body if p), key=len, reverse=True)[:3]
+    nodes = [n for n in (_node_with(tree, p) for p in longest) if n is not None]
+    if not nodes:
         return None
-    first = _node_with(tree, body[0])
-    last = _node_with(tree, body[-1]) if len(body) > 1 else first
-    if first is None or last is None:
-        return first if first is not None else last
-    ancestors = set(first.iterancestors())
-    ancestors.add(first)
-    for node in [last, *last.iterancestors()]:
-        if node in ancestors:
-            return node
-    return None
+    common = [nodes[0], *nodes[0].iterancestors()]
+    for node in nodes[1:]:
+        chain = {node, *node.iterancestors()}
+        common = [a for a in common if a in chain]
+    return common[0] if common else None
 
 
 def _node_with(tree, paragraph: str):
@@ -76,16 +118,3 @@ def _node_with(tree, paragraph: str):
             parent = text.getparent()
             return parent.getparent() if text.is_tail and parent.getparent() is not None else parent
     return None
-
-
-def mark_captions(body: list[Line], box) -> list[Line]:
-    """trafilatura drops layout: take caption marks from the same text in the DOM."""
-    if box is None:
-        return body
-    flagged = {compact(l.text) for l in lines(box) if l.caption}
-    if not flagged:
-        return body
-    return [Line(l.text, compact(l.text) in flagged) for l in body]
-
-
-__all__ = ["body_lines", "container", "mark_captions", "etree"]

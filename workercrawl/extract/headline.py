@@ -54,12 +54,18 @@ def find_title(tree, selectors=()) -> str:
     head, _ = split_title_tag(title_tag(tree))
     og = meta_content(tree, "og:title")
     references = [compact(x) for x in (head, og and split_title_tag(og)[0], title_tag(tree)) if x]
+    first_h1 = None
     for el in _candidates(tree):
         text = text_of(el)
         key = compact(text)
         if 4 <= len(key) <= 120 and any(key == r or (len(key) >= 6 and r.startswith(key)) for r in references):
             return text
-    return head or (og or "")
+        if first_h1 is None and el.tag == "h1" and 6 <= len(key) <= 80:
+            first_h1 = text
+    _, suffix = split_title_tag(title_tag(tree))
+    if first_h1 and not suffix and len(compact(head)) < 8:
+        return first_h1  # <title> holds only the site name
+    return head or first_h1 or (og or "")
 
 
 def find_site(tree, url: str, profile_site: str | None, host_site: str | None) -> str | None:

@@ -40,6 +40,7 @@ _ORG_END = re.compile(r"(?:会|局|厅|网|报|社|部|委|院|台|站|中心|�
 _CJK_NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}$|^[\u4e00-\u9fff]{1,6}[·•][\u4e00-\u9fff]{1,8}$")
 _SPLIT = re.compile(r"[\s、，,;；/|]+")
 _CLOSE = re.compile(r"[】\]）)｝}]")
+_ORG_PREFIX = re.compile(r"^[\u4e00-\u9fffA-Za-z]{1,10}(?:[-—·－][\u4e00-\u9fffA-Za-z]{1,10})?(?<=[报网社台刊体端心闻])$")
 DATELINE = re.compile(r"^[^\s(（]{0,20}?(?:讯|电)\s*[(（]([^()（）]{2,60})[)）]")
 _TRAILING = re.compile(r"[(（]\s*([^()（）]{2,40}?)\s*[)）]\s*$")
 _NOT_CREDIT = re.compile(r"来源|來源|图|摄|完|据|记者节|本报|资料|仅供|略|待续|下转|上接|版")
@@ -74,13 +75,13 @@ def credit_line(line: str) -> list[str] | None:
 
     A photo byline ('本报记者 X 摄') is a credit line with no authors: returns [].
     """
-    text = line.strip().strip("()（）【】[]")
+    text = line.strip().strip("()（）【】[]□■●◆▲★")
     if not text or len(text) > 60 or not _ROLE_RE.search(text):
         return None
     body = _PHOTO_END.sub("", text)
     parts = _ROLE_RE.split(body)
-    if parts[0].strip():  # text before the first role: a sentence, not a byline
-        return None
+    if parts[0].strip() and not _ORG_PREFIX.match(parts[0].strip(" -—·－")):
+        return None  # text before the first role: a sentence, not a byline
     for index in range(2, len(parts), 2):
         chunk = parts[index].strip()
         tokens = [t for t in _SPLIT.split(chunk) if t]

@@ -1,0 +1,66 @@
+"""The quality gate: floors on the golden corpus (tests/fixtures, see its README).
+
+Same figures as `python bench/quality.py` prints; a rule change that lowers them fails here.
+"""
+
+from pathlib import Path
+
+import pytest
+
+from workercrawl.extract import extract_article
+from workercrawl.quality import load_corpus, score, summarize
+
+CORPUS = load_corpus(Path(__file__).parent / "fixtures")
+FLOORS = {
+    "body_f1": 0.97,
+    "title": 0.97,
+    "published_at": 0.97,
+    "source": 0.95,
+    "editors": 0.95,
+    "authors": 0.90,
+    "site": 0.95,
+    "channel": 0.90,
+}
+
+
+@pytest.fixture(scope="module")
+def scores():
+    return [score(case, extract_article(case.html, case.url, case.headers, case.more_pages).to_dict()) for case in CORPUS]
+
+
+def test_corpus_is_big_and_varied():
+    assert len(CORPUS) >= 40
+    families = {case.family for case in CORPUS}
+    for family in ("workercn-new", "workercn-old", "workercn-epaper", "nonarticle"):
+        assert family in families
+    assert sum(1 for c in CORPUS if c.family.startswith("generic-")) >= 12
+    assert any(not _is_utf8(c.html) for c in CORPUS), "GBK-encoded pages belong in the corpus"
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+        return True
+    except UnicodeDecodeError:
+        return False
+
+
+@pytest.mark.parametrize("name, floor", FLOORS.items())
+def test_floor(scores, name, floor):
+    figures = summarize(scores)
+    assert figures[name] >= floor, f"{name} {figures[name]:.3f} < {floor}"
+
+
+def test_every_page_gets_the_right_status(scores):
+    wrong = [s.name for s in scores if not s.status_ok]
+    assert not wrong
+
+
+def test_no_boilerplate_in_any_body(scores):
+    leaks = {s.name: s.leaked_without for s in scores if s.leaked_without}
+    assert not leaks
+
+
+def test_article_text_is_kept(scores):
+    missing = {s.name: s.missing_with for s in scores if s.missing_with}
+    assert not missing
