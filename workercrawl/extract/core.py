@@ -14,7 +14,7 @@ from .article import (
 from .clean import body_length, clean_lines, is_noise
 from .decode import DecodeError, decode_html
 from .dom import Line, ParseError, lines, meta_content, parse, select, text_of
-from .generic import body_lines
+from .generic import body_lines, prose_length
 from .normalize import make_iso, normalize_datetime, normalize_names
 from .text import compact, norm_space
 
@@ -74,18 +74,20 @@ def _extract(body, url, headers, more_pages) -> Article | Rejection:
     paragraphs = cleaned.paragraphs
 
     header, trailer = _regions(page_lines, title, paragraphs)
-    if profile:
-        header = (_lines_of(tree, profile.header) or header)
-        trailer = _lines_of(tree, profile.trailer) + trailer
-    if not subtitle and not (profile and profile.subtitle):
+    if not subtitle:
         subtitle = _generic_subtitle(header, title)
         if subtitle:
             paragraphs = [p for p in paragraphs if compact(p) != compact(subtitle)]
+    if profile:
+        header = (_lines_of(tree, profile.header) or header)
+        trailer = _lines_of(tree, profile.trailer) + trailer
 
     found = metalib.Meta()
     found.merge(_region_meta(header))
     found.merge(cleaned.meta)
     found.merge(_region_meta(trailer, trailer=True))
+    if not found.authors:  # <meta name="author" content="中工网记者 邹文涛"> as a last resort
+        found.authors = metalib.parse_credits(meta_content(tree, "author", "article:author") or "")
 
     site = headline.find_site(tree, url, profile.site if profile else None, profiles.site_for_host(url))
     rejection = _not_article(tree, url, title, paragraphs, encoding, cleaned.links)
@@ -93,9 +95,15 @@ def _extract(body, url, headers, more_pages) -> Article | Rejection:
         return rejection
 
     published = _published_at(tree, url, profile, enp, found)
+    page_no, page_name = cleaned.page_no, cleaned.page_name
+    if profile and profile.date_from_url and not page_name:
+        page_no, page_name = _epaper_page(page_lines)
+        node = enp.get("nodename") or ""
+        named = metalib.EPAPER_PAGE.search(node)
+        page_name = (named.group("name") if named else node) or page_name
     channel = (
         _first_text(tree, profile.channel if profile else ())
-        or (cleaned.page_name if profile and profile.date_from_url else None)
+        or (page_name if profile and profile.date_from_url else None)
         or headline.breadcrumb(tree, page_lines, site)
         or headline.channel_from_title(tree, site)
     )
@@ -107,14 +115,14 @@ def _extract(body, url, headers, more_pages) -> Article | Rejection:
         site=site,
         channel=channel,
         pretitle=pretitle or None,
-        subtitle=subtitle or None,
+        subtitle=_strip_dashes(subtitle),
         published_at=published,
         source=found.source,
         authors=normalize_names(found.authors),
         editors=normalize_names(found.editors),
         images=images,
-        page_no=cleaned.page_no,
-        page_name=cleaned.page_name,
+        page_no=page_no,
+        page_name=page_name,
         encoding=encoding,
         profile=profile_used or "generic",
     )
@@ -202,7 +210,9 @@ def _generic_subtitle(header: list[Line], title: str) -> str | None:
     """A short line between the headline and the date line is a 副题."""
     before_meta = []
     for line in header:
-        if metalib.parse_line(line.text) is not None or metalib.credit_line(line.text) is not None:
+        text = line.text
+        if (metalib.parse_line(text) is not None or metalib.credit_line(text) is not None
+                or metalib.EPAPER_HEADER.match(text) or metalib.is_weekday_header(text)):
             break
         before_meta.append(line.text)
     if len(before_meta) == 1:
@@ -251,7 +261,7 @@ def _not_article(tree, url, title, paragraphs, encoding, cleaned_links=0) -> Rej
         images = sum(1 for _ in tree.iter("img"))
         kind = "gallery or video page" if images >= 3 or tree.find(".//video") is not None else "empty or too short body"
         return Rejection(url, NOT_ARTICLE, f"{kind}: {size} characters of text", encoding)
-    if cleaned_links > max(5, 2 * len(paragraphs)):
+    if cleaned_links > max(5, 2 * len(paragraphs)) and prose_length(paragraphs) < 150:
         return Rejection(url, NOT_ARTICLE, f"list page: {cleaned_links} link lines around {len(paragraphs)} text lines", encoding)
     if len(paragraphs) >= 5:
         anchors = {compact(a.text_content()) for a in tree.iter("a")}
@@ -301,3 +311,19 @@ def _sibling_caption(img) -> str | None:
             if 0 < len(text) <= 120:
                 return text
     return None
+
+
+def _strip_dashes(text: str | None) -> str | None:
+    """'——记唐山市劳动模范' → '记唐山市劳动模范': the dash is typography, not the headline."""
+    return re.sub(r"^[—\-－–]+\s*", "", text).strip() or None if text else None
+
+
+def _epaper_page(page_lines: list[Line]) -> tuple[str | None, str | None]:
+    """The current 版 ('第03版:工会') of an e-paper article: the mention that is not a link."""
+    for line in page_lines:
+        if len(line.text) > 40:
+            continue
+        match = metalib.EPAPER_PAGE.search(line.text)
+        if match and line.link_chars <= len(line.text) - len(match.group(0)):
+            return match.group("no").zfill(2), match.group("name")
+    return None, None

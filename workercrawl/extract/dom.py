@@ -21,7 +21,8 @@ BLOCK_TAGS = frozenset(
     "founder-content td th".split()
 )
 SKIP_TAGS = frozenset("script style noscript template iframe select option button textarea head object embed svg canvas video audio map".split())
-_HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+# visibility:hidden is how some pages (WeChat) hide the article until a script runs: keep it.
+_HIDDEN = re.compile(r"display\s*:\s*none", re.I)
 _CENTERED = re.compile(r"text-align\s*:\s*center", re.I)
 _CAPTION_CLASS = re.compile(r"caption|pic-?note|pic_?note|pic-?text|pic_?txt|img-?desc|img_?desc|imgtxt|img-?title|photo-?text|tuzhu|picintro|pic-?info", re.I)
 

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import logging
+import re
 
 import trafilatura
 from lxml import etree
 
+from .clean import is_noise
 from .dom import Line, lines, parse
 from .text import compact, content_length
 
 logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
 logging.getLogger("readability").setLevel(logging.CRITICAL)
 
+_SENTENCE = re.compile(r"[。；，,;]|\.\s")
 ENOUGH = 80  # tokens: below this the precision pass probably cut the article
 
 
@@ -43,14 +46,29 @@ def _thin(found: list[Line]) -> int:
     return sum(content_length(l.text) for l in found)
 
 
-def candidate_lines(tree, html: str, url: str) -> list[Line]:
-    """Text the extractors keep: precision first, balanced when thin, readability last."""
+def _prose(found: list[Line]) -> int:
+    """Tokens in sentence-like lines: navigation, headline lists and disclaimers do not count."""
+    total = 0
+    for line in found:
+        size = content_length(line.text)
+        if size >= 16 and _SENTENCE.search(line.text) and not is_noise(line.text):
+            total += size
+    return total
+
+
+def candidate_lines(tree, html: str, url: str, page_prose: int = 0) -> list[Line]:
+    """Text the extractors keep: precision first, balanced when thin, readability last.
+
+    'Thin' is judged against the prose on the whole page: a precision pass that kept a
+    comment notice and a few headlines of a long article page has missed the article.
+    """
     best: list[Line] = []
+    enough = max(ENOUGH, int(page_prose * 0.4))
     for attempt in (lambda: _trafilatura(tree, url, True), lambda: _trafilatura(tree, url, False), lambda: _readability(html)):
         found = attempt()
-        if _thin(found) > _thin(best):
+        if _prose(found) > _prose(best):
             best = found
-        if _thin(best) >= ENOUGH:
+        if _prose(best) >= enough:
             break
     return best
 
@@ -73,7 +91,7 @@ def body_lines(tree, html: str, url: str, page_lines: list[Line]):
     Paragraph breaks and caption marks come from the page's own blocks, kept where the
     extractor kept their text: whole short lines, or long lines found inside its output.
     """
-    found = _table_cells(candidate_lines(tree, html, url))
+    found = _table_cells(candidate_lines(tree, html, url, _prose(page_lines)))
     box = container(tree, [l.text for l in found])
     whole = {compact(l.text) for l in found}
     kept = compact("".join(l.text for l in found))
@@ -118,3 +136,7 @@ def _node_with(tree, paragraph: str):
             parent = text.getparent()
             return parent.getparent() if text.is_tail and parent.getparent() is not None else parent
     return None
+
+
+def prose_length(paragraphs: list[str]) -> int:
+    return _prose([Line(p) for p in paragraphs])

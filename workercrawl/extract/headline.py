@@ -12,7 +12,7 @@ _TITLE_SEPS = (" - ", " – ", " — ", " _ ", " | ", " ｜ ", "--", "——", "
 _CRUMB_LINE = re.compile(r"^(?:当前位置|您的位置|您现在的位置|你的位置|所在位置|位置|当前路径|首页)\s*[:：>»›]?\s*(.+)$")
 _CRUMB_SPLIT = re.compile(r"\s*(?:>|»|›|→|＞|/|\\|>>)\s*")
 _CRUMB_SKIP = {"首页", "网站首页", "正文", "详情", "内容", "文章", "正文内容", "本站首页", "主页"}
-_CRUMB_CLASS = ("crumb", "position", "location", "weizhi", "dqwz", "navpath", "nav-path", "curpos", "path")
+_CRUMB_CLASS = ("crumb", "position", "location", "weizhi", "dqwz", "navpath", "nav-path", "curpos", "path", "route")
 
 
 def split_title_tag(title: str) -> tuple[str, list[str]]:

@@ -22,19 +22,20 @@ _KINDS = {
 }
 LABEL_KIND = {label: kind for kind, labels in _KINDS.items() for label in labels.split()}
 _LABEL_RE = re.compile(
-    r"(?P<label>" + "|".join(sorted(LABEL_KIND, key=len, reverse=True)) + r")\s*[:：]\s*"
+    r"(?P<label>" + "|".join(sorted(LABEL_KIND, key=len, reverse=True)) + r")\s*(?:[:：]|/(?=\s*[\u4e00-\u9fff]))\s*"
 )
 
 ROLE = (
     r"(?:本报|本刊|本台|本网|本站|全媒体|融媒体|新华社|中新社|人民网|中工网|特约|见习|首席|实习)?"
-    r"(?:记者|記者|通讯员|通訊員|实习生|實習生|撰稿人|撰稿|撰文|作者|供稿|文字|文(?=\s*[:：/／]))"
+    r"(?:记者|記者|通讯员|通訊員|实习生|實習生|特约评论员|评论员|撰稿人|撰稿|撰文|作者|供稿|文字|文(?=\s*[:：/／]))"
 )
 _ROLE_RE = re.compile(rf"({ROLE})\s*[:：/／]?\s*")
 _PHOTO_ROLE = re.compile(r"(?:摄影|图片|图|攝影)\s*[:：/／]")
 _PHOTO_END = re.compile(r"(?:摄|攝|摄影|供图|图)\s*$")
+_JUNK_NAME = re.compile(r"文章|整理|整合|未知|网络|综合|编译|新闻|本站|原创|职工|报道|来源|客户端|记者|编辑|转载|供稿|作者|发布|管理员|通讯|摄影|视频|图片|专栏|评论|责任|执笔")
 _NOT_NAMES = {
     "本报", "报道", "通讯员", "记者", "编辑", "实习生", "摄影", "图文", "综合", "整理", "来源",
-    "本报讯", "见习", "特约", "全媒体", "融媒体", "新华社", "中新社", "通讯", "报道组", "联合",
+    "本报讯", "见习", "特约", "全媒体", "融媒体", "新华社", "中新社", "通讯", "报道组", "联合", "工会", "本网",
 }
 _ORG_END = re.compile(r"(?:会|局|厅|网|报|社|部|委|院|台|站|中心|公司|集团|办|处|科|队|所|校|组)$")
 _CJK_NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}$|^[\u4e00-\u9fff]{1,6}[·•][\u4e00-\u9fff]{1,8}$")
@@ -51,7 +52,8 @@ def _names(chunk: str) -> list[str]:
     for token in _SPLIT.split(chunk):
         token = token.strip("()（）[]【】:：.。")
         token = re.sub(r"(?:报道|等|摄)$", "", token)
-        if token and token not in _NOT_NAMES and _CJK_NAME.match(token) and not _ORG_END.search(token):
+        if (token and token not in _NOT_NAMES and _CJK_NAME.match(token) and not _JUNK_NAME.search(token)
+                and not (len(token) >= 3 and _ORG_END.search(token))):
             out.append(token)
     return out
 
@@ -64,8 +66,9 @@ def parse_credits(text: str) -> list[str]:
     text = _PHOTO_ROLE.split(text, maxsplit=1)[0]
     parts = _ROLE_RE.split(text)
     names: list[str] = []
-    # parts = [before, role, after, role, after, ...]; text before any role counts as names too
-    for index in range(0, len(parts), 2):
+    # parts = [before, role, after, role, after, ...]; text before the first role is a
+    # publisher ('澎湃新闻记者 X') unless there is no role at all ('许接英 叶灿辉 王娅')
+    for index in range(0 if len(parts) == 1 else 2, len(parts), 2):
         names.extend(_names(parts[index]))
     return normalize_names(names)
 
@@ -76,6 +79,11 @@ def credit_line(line: str) -> list[str] | None:
     A photo byline ('本报记者 X 摄') is a credit line with no authors: returns [].
     """
     text = line.strip().strip("()（）【】[]□■●◆▲★")
+    if line.lstrip().startswith("□") and len(text) <= 40 and not _ROLE_RE.search(text):
+        # '□北京公交集团第一客运分公司 张丽娟': a contributor's unit, then the name
+        tail = text.split()[-1] if text.split() else ""
+        if len(text.split()) >= 2 and _CJK_NAME.match(tail) and not _JUNK_NAME.search(tail):
+            return [tail]
     if not text or len(text) > 60 or not _ROLE_RE.search(text):
         return None
     body = _PHOTO_END.sub("", text)
