@@ -13,7 +13,9 @@ from lxml.cssselect import CSSSelector
 from .text import norm_space
 
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
-_COMMENT_FRIENDLY = re.compile(r"<!--\s*enpproperty", re.I)
+# Comments out of the tree: trafilatura reads a comment-free tree far better (its own loader
+# drops them too). Founder's <!--enpproperty--> metadata is read from the text instead.
+_PARSER = lxml.html.HTMLParser(collect_ids=False, remove_comments=True, remove_pis=True)
 
 BLOCK_TAGS = frozenset(
     "p div br li ul ol dl dt dd h1 h2 h3 h4 h5 h6 tr table tbody thead tfoot section article "
@@ -35,7 +37,7 @@ def parse(text: str) -> lxml.html.HtmlElement:
     """Parse a decoded page; raises ParseError when nothing usable comes out."""
     text = _XML_DECL.sub("", text, count=1)
     try:
-        tree = lxml.html.document_fromstring(text)
+        tree = lxml.html.document_fromstring(text, parser=_PARSER)
     except (etree.ParserError, ValueError) as exc:
         raise ParseError(f"HTML could not be parsed: {exc}") from exc
     if tree is None or len(tree) == 0:
@@ -108,8 +110,9 @@ def lines(root, *, skip=frozenset()) -> list[Line]:
         block = tag in BLOCK_TAGS
         style = el.get("style") or ""
         here_centered = centered or bool(_CENTERED.search(style)) or (el.get("align") or "").lower() == "center" or tag == "center"
-        here_caption = in_caption or tag == "figcaption" or bool(
-            _CAPTION_CLASS.search((el.get("class") or "") + " " + (el.get("id") or ""))
+        here_caption = in_caption or tag == "figcaption" or (
+            bool(_CAPTION_CLASS.search((el.get("class") or "") + " " + (el.get("id") or "")))
+            and len(el.text_content()) <= 300  # a caption box, not a wrapper named "has-caption"
         )
         if block:
             flush()

@@ -10,7 +10,7 @@ from lxml import etree
 
 from .clean import is_noise
 from .dom import Line, lines, parse
-from .text import compact, content_length
+from .text import CJK_RE, compact, content_length
 
 logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
 logging.getLogger("readability").setLevel(logging.CRITICAL)
@@ -56,7 +56,7 @@ def _prose(found: list[Line]) -> int:
     return total
 
 
-def candidate_lines(tree, html: str, url: str, page_prose: int = 0) -> list[Line]:
+def candidate_lines(tree, html: str, url: str, page_prose: int = 0, chinese: bool = True) -> list[Line]:
     """Text the extractors keep: precision first, balanced when thin, readability last.
 
     'Thin' is judged against the prose on the whole page: a precision pass that kept a
@@ -64,7 +64,10 @@ def candidate_lines(tree, html: str, url: str, page_prose: int = 0) -> list[Line
     """
     best: list[Line] = []
     enough = max(ENOUGH, int(page_prose * 0.4))
-    for attempt in (lambda: _trafilatura(tree, url, True), lambda: _trafilatura(tree, url, False), lambda: _readability(html)):
+    # Precision mode pays off on Chinese portals; on other pages trafilatura's default is best.
+    modes = (True, False) if chinese else (False, True)
+    attempts = [lambda m=m: _trafilatura(tree, url, m) for m in modes] + [lambda: _readability(html)]
+    for attempt in attempts:
         found = attempt()
         if _prose(found) > _prose(best):
             best = found
@@ -91,7 +94,9 @@ def body_lines(tree, html: str, url: str, page_lines: list[Line]):
     Paragraph breaks and caption marks come from the page's own blocks, kept where the
     extractor kept their text: whole short lines, or long lines found inside its output.
     """
-    found = _table_cells(candidate_lines(tree, html, url, _prose(page_lines)))
+    sample = "".join(l.text for l in page_lines[:400])
+    chinese = len(CJK_RE.findall(sample)) >= 0.2 * max(1, content_length(sample))
+    found = _table_cells(candidate_lines(tree, html, url, _prose(page_lines), chinese))
     box = container(tree, [l.text for l in found])
     whole = {compact(l.text) for l in found}
     kept = compact("".join(l.text for l in found))

@@ -7,7 +7,8 @@ import re
 # U+3000 (ideographic space), U+00A0, the U+2000 block, zero-width characters, BOM.
 _SPACES = re.compile(r"[\s\u3000\u00a0\u2000-\u200b\u202f\u205f\ufeff]+")
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-TOKEN_RE = re.compile(rf"[{_CJK}]|[A-Za-z0-9]+")
+# A CJK character, or a run of any other letters/digits (Latin, Cyrillic, …).
+TOKEN_RE = re.compile(rf"[{_CJK}]|[^\W{_CJK}]+")
 CJK_RE = re.compile(rf"[{_CJK}]")
 
 
@@ -17,7 +18,7 @@ def norm_space(text: str) -> str:
 
 
 def tokens(text: str) -> list[str]:
-    """Each CJK character is a token, each run of ASCII letters/digits is a token."""
+    """Each CJK character is a token, each run of other letters/digits is a token."""
     return TOKEN_RE.findall(text)
 
 
