@@ -19,6 +19,7 @@ NOISE = [re.compile(p) for p in (
     r"^(?:[0-9３４◀▶←→<>«»【\[]\s*)?(?:上一篇|下一篇|上一条|下一条|上一页|下一页)",
     r"扫码关注|扫一扫|扫描二维码|长按(?:识别)?二维码|关注(?:我们的)?公众号|微信公众号|中工网微信|中工网微博|中工网抖音",
     r"Copyright|版权所有|版權所有|©|ICP\s*备|ICP证|公网安备|违法和不良信息举报|有偿删帖|技术支持\s*[:：]|主办单位\s*[:：]|承办单位\s*[:：]",
+    r"许可证\s*[:：]?\s*[0-9A-Z]|备案号|网站标识码|网站地图|联系我们|设为首页|加入收藏",
     r"^(?:当前|您的|您现在的|你的|您所在的|你所在的|所在|现在)?(?:位置|路径)\s*[:：]",
     r"^(?:首页|网站首页|返回首页|返回列表|返回)$",
     r"^[(（]?\s*(?:原标题|原題|原题为?)\s*[:：《]",
@@ -38,6 +39,8 @@ TAIL_MARKERS = re.compile(
     r"更多精彩|精彩推荐|猜你喜欢|往期回顾|网友评论|我要评论|发表评论|最新文章|最新新闻|点击排行|阅读排行)"
     r"\s*(?:[:：]?\s*$|[:：]?\s*[·•●▪■◆>\-]|[:：]?\s*\d+[.、])"
 )
+# '关于调整本市最低工资标准的通知2021-03-03', '· 标题 [04-25]': an item of a dated headline list
+_DATED_ITEM = re.compile(r"^.{4,70}?[\s\[(（]*(?:\d{4}[-/.年])?\d{1,2}[-/.月]\d{1,2}日?[\])）]?$")
 _PHOTO_CAPTION = re.compile(r"^(?:图为|图片为|上图|下图|左图|右图|图[:：]|▲|△)|(?:\s摄|摄影[:：]?\s*\S{2,4}|供图|资料图|图片来源[:：].*)[)）]?$")
 
 
@@ -67,7 +70,9 @@ def clean_lines(lines: list[Line], *, drop_texts=()) -> CleanBody:
             continue
         if TAIL_MARKERS.match(text) and index >= total // 3:
             break  # a related-news list follows
-        if len(text) < 60 and line.link_chars >= len(text) * 0.8:
+        if len(text) < 60 and line.link_chars >= len(text) * 0.8 or (
+            line.link_chars >= len(text) * 0.4 and _DATED_ITEM.match(text)
+        ):
             out.links += 1
             continue
         if is_noise(text) or metalib.EPAPER_HEADER.match(text):

@@ -87,7 +87,9 @@ def _extract(body, url, headers, more_pages) -> Article | Rejection:
     found.merge(cleaned.meta)
     found.merge(_region_meta(trailer, trailer=True))
     if not found.authors:  # <meta name="author" content="中工网记者 邹文涛"> as a last resort
-        found.authors = metalib.parse_credits(meta_content(tree, "author", "article:author") or "")
+        tagged = meta_content(tree, "author", "article:author") or ""
+        if metalib.has_role(tagged):  # a bare word there is as often the site ("网易") as a person
+            found.authors = metalib.parse_credits(tagged)
 
     site = headline.find_site(tree, url, profile.site if profile else None, profiles.site_for_host(url))
     rejection = _not_article(tree, url, title, paragraphs, encoding, cleaned.links)
@@ -171,7 +173,7 @@ def _regions(page_lines: list[Line], title: str, paragraphs: list[str]) -> tuple
     """Lines between the headline and the body (date/来源), and just after the body (编辑)."""
     if not paragraphs:
         return [], []
-    keys = [compact(l.text) for l in page_lines]
+    keys = [l.key for l in page_lines]
     first, last = compact(paragraphs[0])[:24], compact(paragraphs[-1])[-24:]
     start = next((i for i, k in enumerate(keys) if first and first in k), None)
     if start is None:
@@ -263,7 +265,8 @@ def _not_article(tree, url, title, paragraphs, encoding, cleaned_links=0) -> Rej
         return Rejection(url, NOT_ARTICLE, f"{kind}: {size} characters of text", encoding)
     if cleaned_links > max(5, 2 * len(paragraphs)) and prose_length(paragraphs) < 150:
         return Rejection(url, NOT_ARTICLE, f"list page: {cleaned_links} link lines around {len(paragraphs)} text lines", encoding)
-    if len(paragraphs) >= 5:
+    if len(paragraphs) >= 5 and sum(map(len, paragraphs)) < 50 * len(paragraphs):
+        # short lines only: could be a headline list (articles have long paragraphs)
         anchors = {compact(a.text_content()) for a in tree.iter("a")}
         linked = sum(1 for p in paragraphs if compact(p) in anchors)
         dated = sum(1 for p in paragraphs if re.search(r"\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?\s*$|\d{1,2}[-/]\d{1,2}\s*$", p))

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import lxml.html
 from lxml import etree
 from lxml.cssselect import CSSSelector
 
-from .text import norm_space
+from .text import compact, norm_space
 
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 # Comments out of the tree: trafilatura reads a comment-free tree far better (its own loader
@@ -62,11 +62,6 @@ def select(tree, selectors) -> list:
     return []
 
 
-def is_hidden(el) -> bool:
-    style = el.get("style")
-    return bool(style and _HIDDEN.search(style)) or el.get("hidden") is not None
-
-
 @dataclass
 class Line:
     """One line of visible text; `caption` marks text that belongs to a picture."""
@@ -74,11 +69,15 @@ class Line:
     text: str
     caption: bool = False
     link_chars: int = 0  # characters of the line that sit inside <a>
+    element: object = field(default=None, repr=False, compare=False)  # the block it came from
+    _key: str | None = field(default=None, repr=False, compare=False)
 
-
-def _tag(el) -> str:
-    tag = el.tag
-    return tag.lower() if isinstance(tag, str) else ""
+    @property
+    def key(self) -> str:
+        """The text without whitespace, computed once: lines are matched against each other a lot."""
+        if self._key is None:
+            self._key = compact(self.text)
+        return self._key
 
 
 def lines(root, *, skip=frozenset()) -> list[Line]:
@@ -86,56 +85,63 @@ def lines(root, *, skip=frozenset()) -> list[Line]:
 
     `skip` holds elements (e.g. the title node, widgets matched by a profile) left out.
     A short centered line next to an image, or inside <figcaption>, is marked as a caption.
+    Runs on every page, so it is written for speed: one recursive pass, no per-node allocation.
     """
     out: list[Line] = []
     buf: list[str] = []
-    state = {"link": 0, "after_img": False, "caption": False, "centered": False}
+    link = 0
+    after_img = caption_now = centered_now = False
+    block_now = root
 
     def flush():
-        text = norm_space("".join(buf))
-        buf.clear()
-        if text:
-            link = min(state["link"], len(text))
-            caption = state["caption"] or (
-                state["after_img"] and state["centered"] and len(text) <= 120
-            )
-            out.append(Line(text, caption, link))
-            state["after_img"] = False
-        state["link"] = 0
+        nonlocal link, after_img
+        if buf:
+            text = norm_space("".join(buf))
+            buf.clear()
+            if text:
+                caption = caption_now or (after_img and centered_now and len(text) <= 120)
+                out.append(Line(text, caption, min(link, len(text)), block_now))
+                after_img = False
+        link = 0
 
     def walk(el, in_link: bool, centered: bool, in_caption: bool):
-        tag = _tag(el)
-        if not tag or tag in SKIP_TAGS or el in skip or is_hidden(el):
+        nonlocal link, after_img, caption_now, centered_now, block_now
+        tag = el.tag
+        if not isinstance(tag, str) or tag in SKIP_TAGS or (skip and el in skip):
+            return
+        style = el.get("style")
+        if style and _HIDDEN.search(style) or el.get("hidden") is not None:
             return
         block = tag in BLOCK_TAGS
-        style = el.get("style") or ""
-        here_centered = centered or bool(_CENTERED.search(style)) or (el.get("align") or "").lower() == "center" or tag == "center"
-        here_caption = in_caption or tag == "figcaption" or (
-            bool(_CAPTION_CLASS.search((el.get("class") or "") + " " + (el.get("id") or "")))
-            and len(el.text_content()) <= 300  # a caption box, not a wrapper named "has-caption"
-        )
         if block:
+            here_centered = centered or tag == "center" or bool(style and _CENTERED.search(style)) or el.get("align", "").lower() == "center"
+            here_caption = in_caption or tag == "figcaption"
+            if not here_caption:
+                ident = el.get("class") or el.get("id")
+                if ident and _CAPTION_CLASS.search((el.get("class") or "") + " " + (el.get("id") or "")):
+                    here_caption = len(el.text_content()) <= 300  # a caption box, not a wrapper
             flush()
-            state["centered"] = here_centered
-            state["caption"] = here_caption
-        if tag == "img":
-            flush()
-            state["after_img"] = True
+            centered_now, caption_now, block_now = here_centered, here_caption, el
+        else:
+            here_centered, here_caption = centered, in_caption
+            if tag == "img":
+                flush()
+                after_img = True
+        linked = in_link or tag == "a"
         if el.text:
             buf.append(el.text)
-            if in_link or tag == "a":
-                state["link"] += len(norm_space(el.text))
+            if linked:
+                link += len(el.text.strip())
         for child in el:
-            if isinstance(child.tag, str):
-                walk(child, in_link or tag == "a", here_centered, here_caption)
+            walk(child, linked, here_centered, here_caption)
             if child.tail:
                 buf.append(child.tail)
-                if in_link or tag == "a":
-                    state["link"] += len(norm_space(child.tail))
+                if linked:
+                    link += len(child.tail.strip())
         if block:
             flush()
-            state["centered"] = centered
-            state["caption"] = in_caption
+            parent = el.getparent() if el is not root else None
+            centered_now, caption_now, block_now = centered, in_caption, parent if parent is not None else root
 
     walk(root, False, False, False)
     flush()
@@ -144,6 +150,8 @@ def lines(root, *, skip=frozenset()) -> list[Line]:
 
 def text_of(el) -> str:
     """Normalized visible text of one element, on one line."""
+    if len(el) == 0:  # a leaf (most titles and captions): no walk needed
+        return norm_space(el.text or "")
     return norm_space(" ".join(line.text for line in lines(el)))
 
 

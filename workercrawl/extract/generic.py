@@ -66,13 +66,16 @@ def candidate_lines(tree, html: str, url: str, page_prose: int = 0, chinese: boo
     enough = max(ENOUGH, int(page_prose * 0.4))
     # Precision mode pays off on Chinese portals; on other pages trafilatura's default is best.
     modes = (True, False) if chinese else (False, True)
-    attempts = [lambda m=m: _trafilatura(tree, url, m) for m in modes] + [lambda: _readability(html)]
-    for attempt in attempts:
-        found = attempt()
+    for precision in modes:
+        found = _trafilatura(tree, url, precision)
         if _prose(found) > _prose(best):
             best = found
         if _prose(best) >= enough:
-            break
+            return best
+    if _prose(best) < ENOUGH:  # both trafilatura passes missed: readability's scoring may not
+        found = _readability(html)
+        if _prose(found) > _prose(best):
+            best = found
     return best
 
 
@@ -97,10 +100,9 @@ def body_lines(tree, html: str, url: str, page_lines: list[Line]):
     sample = "".join(l.text for l in page_lines[:400])
     chinese = len(CJK_RE.findall(sample)) >= 0.2 * max(1, content_length(sample))
     found = _table_cells(candidate_lines(tree, html, url, _prose(page_lines), chinese))
-    box = container(tree, [l.text for l in found])
-    whole = {compact(l.text) for l in found}
-    kept = compact("".join(l.text for l in found))
-    keys = [compact(line.text) for line in page_lines]
+    whole = {l.key for l in found}
+    kept = "".join(whole_key for whole_key in (l.key for l in found))
+    keys = [line.key for line in page_lines]
     sure = [i for i, k in enumerate(keys) if k and (k in whole or (len(k) >= 20 and k in kept))]
     if sure:
         # short lines (sub-headings) inside merged extractor text count between sure lines
@@ -110,18 +112,18 @@ def body_lines(tree, html: str, url: str, page_lines: list[Line]):
     else:
         shaped = []
     if _thin(shaped) < _thin(found) * 0.9:
-        return box, found  # the DOM disagrees with the extractor; trust the extractor's text
-    return box, shaped
+        return None, found  # the DOM disagrees with the extractor; trust the extractor's text
+    return container(shaped), shaped
 
 
-def container(tree, body: list[str]):
-    """The smallest element holding the longest body paragraphs (for shape and figures).
+def container(shaped: list[Line]):
+    """The smallest element holding the longest body paragraphs (for figures).
 
     The longest paragraphs are article text even when the extractor kept some navigation
     or footer lines at the edges.
     """
-    longest = sorted((p for p in body if p), key=len, reverse=True)[:3]
-    nodes = [n for n in (_node_with(tree, p) for p in longest) if n is not None]
+    longest = sorted(shaped, key=lambda l: len(l.text), reverse=True)[:3]
+    nodes = [l.element for l in longest if l.element is not None]
     if not nodes:
         return None
     common = [nodes[0], *nodes[0].iterancestors()]
@@ -129,18 +131,6 @@ def container(tree, body: list[str]):
         chain = {node, *node.iterancestors()}
         common = [a for a in common if a in chain]
     return common[0] if common else None
-
-
-def _node_with(tree, paragraph: str):
-    key = compact(paragraph)
-    probe = key[:10] if len(key) >= 10 else key
-    if not probe:
-        return None
-    for text in tree.xpath("//body//text()"):
-        if probe in compact(text):
-            parent = text.getparent()
-            return parent.getparent() if text.is_tail and parent.getparent() is not None else parent
-    return None
 
 
 def prose_length(paragraphs: list[str]) -> int:

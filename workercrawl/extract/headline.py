@@ -83,11 +83,13 @@ def find_site(tree, url: str, profile_site: str | None, host_site: str | None) -
 def breadcrumb(tree, page_lines, site: str | None) -> str | None:
     """The last section of a '当前位置：首页 > 工会 > 正文' trail."""
     texts = []
-    for el in tree.xpath("//*[@class or @id]"):
-        ident = ((el.get("class") or "") + " " + (el.get("id") or "")).lower()
-        if any(c in ident for c in _CRUMB_CLASS) and el.tag not in ("body", "html"):
-            texts.append(text_of(el))
-            break
+    for el in tree.iter():
+        ident = el.get("class") or el.get("id") if isinstance(el.tag, str) else None
+        if ident:
+            ident = ((el.get("class") or "") + " " + (el.get("id") or "")).lower()
+            if any(c in ident for c in _CRUMB_CLASS) and el.tag not in ("body", "html"):
+                texts.append(text_of(el))
+                break
     for line in page_lines[: max(40, len(page_lines) // 2)]:
         if _CRUMB_LINE.match(line.text) and re.search(r">|»|›|→|＞", line.text):
             texts.append(line.text)

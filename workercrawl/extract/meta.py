@@ -32,7 +32,7 @@ ROLE = (
 _ROLE_RE = re.compile(rf"({ROLE})\s*[:：/／]?\s*")
 _PHOTO_ROLE = re.compile(r"(?:摄影|图片|图|攝影)\s*[:：/／]")
 _PHOTO_END = re.compile(r"(?:摄|攝|摄影|供图|图)\s*$")
-_JUNK_NAME = re.compile(r"文章|整理|整合|未知|网络|综合|编译|新闻|本站|原创|职工|报道|来源|客户端|记者|编辑|转载|供稿|作者|发布|管理员|通讯|摄影|视频|图片|专栏|评论|责任|执笔")
+_JUNK_NAME = re.compile(r"查看|更多|文章|整理|整合|未知|网络|综合|编译|新闻|本站|原创|职工|报道|来源|客户端|记者|编辑|转载|供稿|作者|发布|管理员|通讯|摄影|视频|图片|专栏|评论|责任|执笔")
 _NOT_NAMES = {
     "本报", "报道", "通讯员", "记者", "编辑", "实习生", "摄影", "图文", "综合", "整理", "来源",
     "本报讯", "见习", "特约", "全媒体", "融媒体", "新华社", "中新社", "通讯", "报道组", "联合", "工会", "本网",
@@ -56,6 +56,10 @@ def _names(chunk: str) -> list[str]:
                 and not (len(token) >= 3 and _ORG_END.search(token))):
             out.append(token)
     return out
+
+
+def has_role(text: str) -> bool:
+    return bool(_ROLE_RE.search(text))
 
 
 def parse_credits(text: str) -> list[str]:
