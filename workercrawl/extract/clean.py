@@ -79,7 +79,7 @@ def clean_lines(lines: list[Line], *, drop_texts=()) -> CleanBody:
             continue
         page = metalib.EPAPER_PAGE.search(text)
         if page and len(text) <= 40:
-            out.page_no, out.page_name = page.group("no"), page.group("name")
+            out.page_no, out.page_name = metalib.epaper_page_number(page), page.group("name")
             continue
         if metalib.is_weekday_header(text):
             continue
@@ -97,6 +97,11 @@ def clean_lines(lines: list[Line], *, drop_texts=()) -> CleanBody:
             out.captions.append(text)
             continue
         out.paragraphs.append(text)
+    if len(out.paragraphs) > 1:
+        signature = metalib.bare_name(out.paragraphs[-1])
+        if signature:
+            out.paragraphs.pop()
+            out.meta.authors = out.meta.authors + signature
     _credits_in_text(out)
     return out
 

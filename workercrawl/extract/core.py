@@ -99,7 +99,7 @@ def _extract(body, url, headers, more_pages) -> Article | Rejection:
     published = _published_at(tree, url, profile, enp, found)
     page_no, page_name = cleaned.page_no, cleaned.page_name
     if profile and profile.date_from_url and not page_name:
-        page_no, page_name = _epaper_page(page_lines)
+        page_no, page_name = _epaper_page(page_lines, _url_page(url, profile))
         node = enp.get("nodename") or ""
         named = metalib.EPAPER_PAGE.search(node)
         page_name = (named.group("name") if named else node) or page_name
@@ -119,7 +119,8 @@ def _extract(body, url, headers, more_pages) -> Article | Rejection:
         pretitle=pretitle or None,
         subtitle=_strip_dashes(subtitle),
         published_at=published,
-        source=found.source,
+        # an e-paper's own articles are published by the paper itself
+        source=found.source or (site if profile and profile.date_from_url else None),
         authors=normalize_names(found.authors),
         editors=normalize_names(found.editors),
         images=images,
@@ -321,12 +322,23 @@ def _strip_dashes(text: str | None) -> str | None:
     return re.sub(r"^[—\-－–]+\s*", "", text).strip() or None if text else None
 
 
-def _epaper_page(page_lines: list[Line]) -> tuple[str | None, str | None]:
-    """The current 版 ('第03版:工会') of an e-paper article: the mention that is not a link."""
+def _url_page(url: str, profile) -> int | None:
+    pattern = profile.extra.get("page_in_url")
+    match = re.search(pattern, url) if pattern else None
+    return int(match.group(1)) if match else None
+
+
+def _epaper_page(page_lines: list[Line], number: int | None) -> tuple[str | None, str | None]:
+    """The current 版 ('第03版:工会') of an e-paper article.
+
+    The page-list entry with the URL's page number, else the one mention that is not a link.
+    """
     for line in page_lines:
         if len(line.text) > 40:
             continue
-        match = metalib.EPAPER_PAGE.search(line.text)
-        if match and line.link_chars <= len(line.text) - len(match.group(0)):
-            return match.group("no").zfill(2), match.group("name")
+        for match in metalib.EPAPER_PAGE.finditer(line.text):
+            if int(metalib.epaper_page_number(match)) == number or (
+                number is None and line.link_chars <= len(line.text) - len(match.group(0))
+            ):
+                return metalib.epaper_page_number(match), match.group("name")
     return None, None

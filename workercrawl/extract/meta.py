@@ -32,7 +32,7 @@ ROLE = (
 _ROLE_RE = re.compile(rf"({ROLE})\s*[:：/／]?\s*")
 _PHOTO_ROLE = re.compile(r"(?:摄影|图片|图|攝影)\s*[:：/／]")
 _PHOTO_END = re.compile(r"(?:摄|攝|摄影|供图|图)\s*$")
-_JUNK_NAME = re.compile(r"查看|更多|文章|整理|整合|未知|网络|综合|编译|新闻|本站|原创|职工|报道|来源|客户端|记者|编辑|转载|供稿|作者|发布|管理员|通讯|摄影|视频|图片|专栏|评论|责任|执笔")
+_JUNK_NAME = re.compile(r"阅读|浏览|点击|查看|更多|文章|整理|整合|未知|网络|综合|编译|新闻|本站|原创|职工|报道|来源|客户端|记者|编辑|转载|供稿|作者|发布|管理员|通讯|摄影|视频|图片|专栏|评论|责任|执笔")
 _NOT_NAMES = {
     "本报", "报道", "通讯员", "记者", "编辑", "实习生", "摄影", "图文", "综合", "整理", "来源",
     "本报讯", "见习", "特约", "全媒体", "融媒体", "新华社", "中新社", "通讯", "报道组", "联合", "工会", "本网",
@@ -41,6 +41,7 @@ _ORG_END = re.compile(r"(?:会|局|厅|网|报|社|部|委|院|台|站|中心|�
 _CJK_NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}$|^[\u4e00-\u9fff]{1,6}[·•][\u4e00-\u9fff]{1,8}$")
 _SPLIT = re.compile(r"[\s、，,;；/|]+")
 _CLOSE = re.compile(r"[】\]）)｝}]")
+_BULLETS = set("□■●◆▲★")
 _ORG_PREFIX = re.compile(r"^[\u4e00-\u9fffA-Za-z]{1,10}(?:[-—·－][\u4e00-\u9fffA-Za-z]{1,10})?(?<=[报网社台刊体端心闻])$")
 DATELINE = re.compile(r"^[^\s(（]{0,20}?(?:讯|电)\s*[(（]([^()（）]{2,60})[)）]")
 _TRAILING = re.compile(r"[(（]\s*([^()（）]{2,40}?)\s*[)）]\s*$")
@@ -82,11 +83,11 @@ def credit_line(line: str) -> list[str] | None:
 
     A photo byline ('本报记者 X 摄') is a credit line with no authors: returns [].
     """
-    text = line.strip().strip("()（）【】[]□■●◆▲★")
-    if line.lstrip().startswith("□") and len(text) <= 40 and not _ROLE_RE.search(text):
-        # '□北京公交集团第一客运分公司 张丽娟': a contributor's unit, then the name
+    text = line.strip().strip("()（）【】[]□■●◆▲★ ")
+    if line.lstrip()[:1] in _BULLETS and len(text) <= 40 and not _ROLE_RE.search(text):
+        # '□北京公交集团第一客运分公司 张丽娟' (a contributor's unit, then the name), '■ 林晓风'
         tail = text.split()[-1] if text.split() else ""
-        if len(text.split()) >= 2 and _CJK_NAME.match(tail) and not _JUNK_NAME.search(tail):
+        if _CJK_NAME.match(tail) and not _JUNK_NAME.search(tail) and tail not in _NOT_NAMES:
             return [tail]
     if not text or len(text) > 60 or not _ROLE_RE.search(text):
         return None
@@ -115,6 +116,14 @@ def trailing_credit(paragraph: str) -> list[str]:
     tokens = [t for t in _SPLIT.split(inner.strip()) if t]
     if 1 <= len(tokens) <= 3 and all(_CJK_NAME.match(t) and t not in _NOT_NAMES for t in tokens):
         return normalize_names(tokens)
+    return []
+
+
+def bare_name(line: str) -> list[str]:
+    """A last line that is only a name ('汪诚', '宋嘉禾') signs the article."""
+    text = line.strip().strip("()（）")
+    if _CJK_NAME.match(text) and len(text) <= 4 and not _JUNK_NAME.search(text) and text not in _NOT_NAMES:
+        return [text]
     return []
 
 
@@ -180,7 +189,8 @@ def parse_line(line: str) -> Meta | None:
             words = head.split()
             if words:
                 meta.source = meta.source or normalize_source(words[0])
-                meta.authors += parse_credits(" ".join(words[1:])) if len(words) > 1 else []
+                rest = " ".join(words[1:])
+                meta.authors += parse_credits(rest) if has_role(rest) else []
             if value_date:
                 meta.published_at = meta.published_at or parse_datetime(value)
         elif kind == "author":
@@ -199,5 +209,12 @@ def is_weekday_header(line: str) -> bool:
     return bool(re.search(r"星期[一二三四五六日天]|周[一二三四五六日]", line)) and bool(DATE_RE.search(line))
 
 
-EPAPER_PAGE = re.compile(r"第?\s*0*(?P<no>\d{1,3})\s*版\s*[:：]\s*(?P<name>[\u4e00-\u9fff·]{1,10})")
+# '第03版:工会', '07版:人物', '版面:07: 人物' (Founder's page header)
+EPAPER_PAGE = re.compile(
+    r"(?:第?\s*0*(?P<no>\d{1,3})\s*版|版面\s*[:：]\s*0*(?P<no2>\d{1,3}))\s*[:：]\s*(?P<name>[\u4e00-\u9fff·]{1,10})"
+)
+
+
+def epaper_page_number(match) -> str:
+    return (match.group("no") or match.group("no2")).zfill(2)
 EPAPER_HEADER = re.compile(r"^《[^》]{2,12}》\s*[(（]\s*\d{4}年\d{1,2}月\d{1,2}日\s*0*\d{1,3}\s*版\s*[)）]$")
