@@ -65,7 +65,7 @@ def _extract(body, url, headers, more_pages) -> Article | Rejection:
     pretitle = _first_text(tree, profile.pretitle if profile else ()) or enp.get("introtitle") or enp.get("pretitle")
     subtitle = _first_text(tree, profile.subtitle if profile else ()) or enp.get("subtitle")
 
-    box, raw_body, profile_used = _body_source(tree, html, url, profile, page_lines)
+    box, raw_body, profile_used = _body_source(tree, html, url, profile, page_lines, title)
     for extra in more_pages:
         raw_body += _continuation_lines(extra, url, headers, profile)
 
@@ -91,7 +91,7 @@ def _extract(body, url, headers, more_pages) -> Article | Rejection:
         if metalib.has_role(tagged):  # a bare word there is as often the site ("网易") as a person
             found.authors = metalib.parse_credits(tagged)
 
-    site = headline.find_site(tree, url, profile.site if profile else None, profiles.site_for_host(url))
+    site = headline.find_site(tree, url, profile.site if profile else None, profiles.site_for_host(url), title)
     rejection = _not_article(tree, url, title, paragraphs, encoding, cleaned.links)
     if rejection:
         return rejection
@@ -143,7 +143,7 @@ def _lines_of(tree, selectors) -> list[Line]:
     return out
 
 
-def _body_source(tree, html, url, profile, page_lines=None):
+def _body_source(tree, html, url, profile, page_lines=None, title=""):
     """(container element, raw body lines, profile name or None for the generic path)."""
     if profile and profile.body:
         found = select(tree, profile.body)
@@ -155,7 +155,7 @@ def _body_source(tree, html, url, profile, page_lines=None):
                 return box, raw, profile.name
     if page_lines is None:
         page_lines = lines(tree.find("body") if tree.find("body") is not None else tree)
-    box, raw = body_lines(tree, html, url, page_lines)
+    box, raw = body_lines(tree, html, url, page_lines, title)
     return box, raw, None
 
 
@@ -182,7 +182,11 @@ def _regions(page_lines: list[Line], title: str, paragraphs: list[str]) -> tuple
     end = next((i for i in range(start, len(keys)) if last and last in keys[i]), start)
     tkey = compact(title)
     top = next((i for i in range(start - 1, max(-1, start - 15), -1) if tkey and keys[i] == tkey), None)
-    header = page_lines[top + 1: start] if top is not None else page_lines[max(0, start - 4): start]
+    if top is not None:
+        above = [l for l in page_lines[max(0, top - 2): top] if metalib.parse_line(l.text)]
+        header = above + page_lines[top + 1: start]
+    else:
+        header = page_lines[max(0, start - 4): start]
     trailer = []
     for line in page_lines[end + 1: end + 9]:
         if is_noise(line.text) and not metalib.parse_line(line.text):

@@ -91,7 +91,7 @@ def _table_cells(found: list[Line]) -> list[Line]:
     return out
 
 
-def body_lines(tree, html: str, url: str, page_lines: list[Line]):
+def body_lines(tree, html: str, url: str, page_lines: list[Line], title: str = ""):
     """(container, lines): the extractors decide what is article text; the DOM gives its shape.
 
     Paragraph breaks and caption marks come from the page's own blocks, kept where the
@@ -104,6 +104,13 @@ def body_lines(tree, html: str, url: str, page_lines: list[Line]):
     kept = "".join(whole_key for whole_key in (l.key for l in found))
     keys = [line.key for line in page_lines]
     sure = [i for i, k in enumerate(keys) if k and (k in whole or (len(k) >= 20 and k in kept))]
+    # Nothing above the headline is article text (navigation, sidebars of table layouts).
+    title_key = compact(title)
+    heads = [i for i, k in enumerate(keys) if title_key and k == title_key]
+    if heads and sure:
+        top = max((i for i in heads if any(j > i for j in sure)), default=None)
+        if top is not None:
+            sure = [i for i in sure if i > top]
     if sure:
         # short lines (sub-headings) inside merged extractor text count between sure lines
         span = range(sure[0], sure[-1] + 1)
@@ -112,8 +119,17 @@ def body_lines(tree, html: str, url: str, page_lines: list[Line]):
     else:
         shaped = []
     if _thin(shaped) < _thin(found) * 0.9:
-        return None, found  # the DOM disagrees with the extractor; trust the extractor's text
+        return None, _below_title(found, title_key)  # the DOM disagrees: trust the extractor's text
     return container(shaped), shaped
+
+
+def _below_title(found: list[Line], title_key: str) -> list[Line]:
+    """Drop what an extractor kept above the headline (table layouts put sidebars there)."""
+    heads = [i for i, line in enumerate(found) if title_key and line.key == title_key]
+    for index in reversed(heads):
+        if _prose(found[index + 1:]) >= ENOUGH:
+            return found[index + 1:]
+    return found
 
 
 def container(shaped: list[Line]):

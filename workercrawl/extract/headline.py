@@ -11,6 +11,7 @@ from .text import compact, norm_space
 _TITLE_SEPS = (" - ", " – ", " — ", " _ ", " | ", " ｜ ", "--", "——", "－", "-", "_", "|", "｜")
 _CRUMB_LINE = re.compile(r"^(?:当前位置|您的位置|您现在的位置|你的位置|所在位置|位置|当前路径|首页)\s*[:：>»›]?\s*(.+)$")
 _CRUMB_SPLIT = re.compile(r"\s*(?:>|»|›|→|＞|/|\\|>>)\s*")
+_BARE_TRAIL = re.compile(r"^(?:[^>»›]{1,12}\s*(?:>|»|›|>>)\s*){2,}[^>»›]{1,12}$")
 _CRUMB_SKIP = {"首页", "网站首页", "正文", "详情", "内容", "文章", "正文内容", "本站首页", "主页"}
 _CRUMB_CLASS = ("crumb", "position", "location", "weizhi", "dqwz", "navpath", "nav-path", "curpos", "path", "route")
 
@@ -58,7 +59,7 @@ def find_title(tree, selectors=()) -> str:
     for el in _candidates(tree):
         text = text_of(el)
         key = compact(text)
-        if 4 <= len(key) <= 120 and any(key == r or (len(key) >= 6 and r.startswith(key)) for r in references):
+        if 4 <= len(key) <= 120 and any(key == r or (len(key) >= 6 and (r.startswith(key) or r.endswith(key))) for r in references):
             return text
         if first_h1 is None and el.tag == "h1" and 6 <= len(key) <= 80:
             first_h1 = text
@@ -68,15 +69,27 @@ def find_title(tree, selectors=()) -> str:
     return head or first_h1 or (og or "")
 
 
-def find_site(tree, url: str, profile_site: str | None, host_site: str | None) -> str | None:
+_SITE_SUFFIX = re.compile(r"(?:数字报刊?|数字报纸|电子版|电子报|官方网站|官网|网站|首页)$")
+
+
+def find_site(tree, url: str, profile_site: str | None, host_site: str | None, title: str = "") -> str | None:
+    """Profile or host table, og:site_name, the <title> suffix, a <title> that is only the
+    site's name ('广州市总工会', '安徽工人日报数字报'), the logo's alt text, the host."""
     if profile_site or host_site:
         return profile_site or host_site
     site = meta_content(tree, "og:site_name", "sitename", "site_name", "application-name")
     if site:
         return site
-    _, suffix = split_title_tag(title_tag(tree))
+    whole = title_tag(tree)
+    _, suffix = split_title_tag(whole)
     if suffix:
         return suffix[-1]
+    if whole and compact(title) not in compact(whole) and len(whole) <= 20:
+        return _SITE_SUFFIX.sub("", whole) or whole
+    for img in tree.iter("img"):
+        ident = ((img.get("class") or "") + (img.get("id") or "") + (img.get("src") or "")).lower()
+        if "logo" in ident and img.get("alt"):
+            return norm_space(img.get("alt"))
     return urlsplit(url).hostname
 
 
@@ -91,8 +104,12 @@ def breadcrumb(tree, page_lines, site: str | None) -> str | None:
                 texts.append(text_of(el))
                 break
     for line in page_lines[: max(40, len(page_lines) // 2)]:
-        if _CRUMB_LINE.match(line.text) and re.search(r">|»|›|→|＞", line.text):
-            texts.append(line.text)
+        text = line.text
+        if _CRUMB_LINE.match(text) and re.search(r">|»|›|→|＞", text):
+            texts.append(text)
+            break
+        if len(text) <= 60 and line.link_chars >= len(text) * 0.5 and _BARE_TRAIL.match(text):
+            texts.append(text)
             break
     for text in texts:
         match = _CRUMB_LINE.match(text)

@@ -27,7 +27,7 @@ _LABEL_RE = re.compile(
 
 ROLE = (
     r"(?:本报|本刊|本台|本网|本站|全媒体|融媒体|新华社|中新社|人民网|中工网|特约|见习|首席|实习)?"
-    r"(?:记者|記者|通讯员|通訊員|实习生|實習生|特约评论员|评论员|撰稿人|撰稿|撰文|作者|供稿|文字|文(?=\s*[:：/／]))"
+    r"(?:记者|記者|通讯员|通訊員|实习生|實習生|特约评论员|评论员|撰稿人|撰稿|撰文|作者|供稿|文字|文/图|图/文|文(?=\s*[:：/／]))"
 )
 _ROLE_RE = re.compile(rf"({ROLE})\s*[:：/／]?\s*")
 _PHOTO_ROLE = re.compile(r"(?:摄影|图片|图|攝影)\s*[:：/／]")
@@ -43,7 +43,7 @@ _SPLIT = re.compile(r"[\s、，,;；/|]+")
 _CLOSE = re.compile(r"[】\]）)｝}]")
 _BULLETS = set("□■●◆▲★")
 _ORG_PREFIX = re.compile(r"^[\u4e00-\u9fffA-Za-z]{1,10}(?:[-—·－][\u4e00-\u9fffA-Za-z]{1,10})?(?<=[报网社台刊体端心闻])$")
-DATELINE = re.compile(r"^[^\s(（]{0,20}?(?:讯|电)\s*[(（]([^()（）]{2,60})[)）]")
+DATELINE = re.compile(r"^[^\s(（]{0,20}?(?:讯|电|消息)\s*[(（]([^()（）]{2,60})[)）]")
 _TRAILING = re.compile(r"[(（]\s*([^()（）]{2,40}?)\s*[)）]\s*$")
 _NOT_CREDIT = re.compile(r"来源|來源|图|摄|完|据|记者节|本报|资料|仅供|略|待续|下转|上接|版")
 
@@ -98,7 +98,8 @@ def credit_line(line: str) -> list[str] | None:
     for index in range(2, len(parts), 2):
         chunk = parts[index].strip()
         tokens = [t for t in _SPLIT.split(chunk) if t]
-        if not tokens or any(not _CJK_NAME.match(t.strip("()（）")) for t in tokens):
+        # names, and the unit before a role ('文/图 深圳特区报记者 张欣')
+        if not tokens or any(not (_CJK_NAME.match(t.strip("()（）")) or _ORG_PREFIX.match(t)) for t in tokens):
             return None
     return [] if _PHOTO_END.search(text) else parse_credits(text)
 
