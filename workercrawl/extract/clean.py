@@ -68,8 +68,8 @@ def clean_lines(lines: list[Line], *, drop_texts=()) -> CleanBody:
         text = line.text
         if compact(text) in drops:
             continue
-        if TAIL_MARKERS.match(text) and index >= total // 3:
-            break  # a related-news list follows
+        if TAIL_MARKERS.match(text) and (index >= total // 3 or body_length(out.paragraphs) >= 60):
+            break  # a related-news list follows the article
         if len(text) < 60 and line.link_chars >= len(text) * 0.8 or (
             line.link_chars >= len(text) * 0.4 and _DATED_ITEM.match(text)
         ):

@@ -15,7 +15,7 @@ from .clean import body_length, clean_lines, is_noise
 from .decode import DecodeError, decode_html
 from .dom import Line, ParseError, lines, meta_content, parse, select, text_of
 from .generic import body_lines, prose_length
-from .normalize import make_iso, normalize_datetime, normalize_names
+from .normalize import make_iso, normalize_datetime, normalize_names, parse_datetime
 from .text import compact, norm_space
 
 log = logging.getLogger(__name__)
@@ -197,6 +197,16 @@ def _regions(page_lines: list[Line], title: str, paragraphs: list[str]) -> tuple
 
 def _region_meta(region: list[Line], trailer: bool = False) -> metalib.Meta:
     found = metalib.Meta()
+    if not trailer:
+        # between headline and body any date is the publish date, labelled or not
+        # ('发表于2014-08-24 21:30| 1164次阅读', '原创 南方都市报 2019-09-09 16:01:46')
+        for line in region:
+            if len(line.text) <= 100 and not metalib.is_weekday_header(line.text):
+                label = metalib.parse_line(line.text)
+                stamp = (label and label.published_at) or parse_datetime(line.text)
+                if stamp:
+                    found.published_at = stamp
+                    break
     for line in region:
         text = line.text
         if metalib.is_weekday_header(text):

@@ -108,7 +108,9 @@ def body_lines(tree, html: str, url: str, page_lines: list[Line], title: str = "
     title_key = compact(title)
     heads = [i for i, k in enumerate(keys) if title_key and k == title_key]
     if heads and sure:
-        top = max((i for i in heads if any(j > i for j in sure)), default=None)
+        # the headline occurrence right above the first real paragraph (it may recur lower down)
+        first = next((i for i in sure if _is_paragraph(page_lines[i])), None)
+        top = max((i for i in heads if first is not None and i < first), default=None)
         if top is not None:
             sure = [i for i in sure if i > top]
     if sure:
@@ -121,6 +123,10 @@ def body_lines(tree, html: str, url: str, page_lines: list[Line], title: str = "
     if _thin(shaped) < _thin(found) * 0.9:
         return None, _below_title(found, title_key)  # the DOM disagrees: trust the extractor's text
     return container(shaped), shaped
+
+
+def _is_paragraph(line: Line) -> bool:
+    return content_length(line.text) >= 30 and bool(_SENTENCE.search(line.text)) and not is_noise(line.text)
 
 
 def _below_title(found: list[Line], title_key: str) -> list[Line]:
