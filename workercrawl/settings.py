@@ -1,0 +1,64 @@
+"""Scrapy settings for workercrawl: polite by default, every cap overridable with -s NAME=VALUE."""
+
+from workercrawl import __version__
+
+BOT_NAME = "workercrawl"
+SPIDER_MODULES = ["workercrawl.spiders"]
+NEWSPIDER_MODULE = "workercrawl.spiders"
+
+# -- Politeness -----------------------------------------------------------------------------
+# Name the project and a contact so a site operator can reach us (placeholder: set yours).
+USER_AGENT = (
+    f"workercrawl/{__version__} (+https://github.com/workercrawl/workercrawl; "
+    "contact: workercrawl@example.org)"
+)
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 8
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 1.0
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+DOWNLOAD_TIMEOUT = 30
+
+# -- Faults ---------------------------------------------------------------------------------
+# Retry 5xx, 408/429 and network errors (Scrapy's defaults), then the spider's errback records
+# the URL in `rejects`: HTTP errors are never dropped silently.
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+REDIRECT_MAX_TIMES = 5
+# Download big pages so extraction can reject them with a reason ("too-large" above 8 MB)
+# instead of a cancelled download; beyond this a download is cancelled and recorded.
+DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
+
+# -- Safety caps (0 disables; override: -s CLOSESPIDER_PAGECOUNT=500) --------------------------
+CLOSESPIDER_TIMEOUT = 4 * 3600
+CLOSESPIDER_PAGECOUNT = 20000
+CLOSESPIDER_ERRORCOUNT = 500
+
+# -- Components -----------------------------------------------------------------------------
+DOWNLOADER_MIDDLEWARES = {
+    # Strict host allow-list (host:port for -a start_url hosts) instead of hostname-only offsite.
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+    "workercrawl.middlewares.AllowedHostsMiddleware": 50,
+}
+ITEM_PIPELINES = {
+    "pipelines.extraction.ExtractionPipeline": 100,
+    "pipelines.validation.ValidationPipeline": 200,
+    "pipelines.storage.StoragePipeline": 300,
+}
+
+# -- workercrawl ----------------------------------------------------------------------------
+WORKERCRAWL_DB = "data/workercrawl.db"     # articles, rejects, runs ("" disables storage)
+WORKERCRAWL_RAW_DB = "data/raw.db"         # compressed raw pages ("" disables raw storage)
+WORKERCRAWL_BATCH_SIZE = 50                # items per write transaction
+# Extraction in N worker processes (0 = in the crawl process). Inline is faster at polite
+# crawl rates; workers help only when extraction, not the site, is the bottleneck.
+WORKERCRAWL_EXTRACT_WORKERS = 0
+
+TELNETCONSOLE_ENABLED = False
+LOG_LEVEL = "INFO"
+FEED_EXPORT_ENCODING = "utf-8"

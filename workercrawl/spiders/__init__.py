@@ -1,0 +1,1 @@
+"""Spiders: navigation only (start points, list pages, pagination, article links)."""

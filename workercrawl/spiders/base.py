@@ -1,0 +1,143 @@
+"""What every workercrawl spider shares: start URLs, the host allow-list, article fetching.
+
+Spiders navigate and nothing else. An article URL becomes one PageItem holding the raw
+response(s); old-template multi-page articles (`__totalpage`) are fetched page by page and
+handed over as ONE item whose `more_pages` carries pages 2..N. Extraction happens in a pipeline.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import scrapy
+from scrapy.http import Request, TextResponse
+
+from workercrawl.extract import continuation_urls
+from workercrawl.items import ARTICLE, CONTINUATION, Fetched, PageItem
+from workercrawl.urls import canonical_url
+
+from . import failures, sites
+
+ARTICLE_PRIORITY = 10  # articles before more list pages: items flow early, the queue stays short
+CONTINUATION_PRIORITY = 20  # finish a multi-page article before starting others
+
+
+def split_urls(value: str | None) -> list[str]:
+    """'-a start_url=URL[,URL…]' (commas or whitespace) → validated absolute URLs."""
+    urls = [u.strip() for u in (value or "").replace("\n", ",").replace(" ", ",").split(",") if u.strip()]
+    for url in urls:
+        if not url.startswith(("http://", "https://")):
+            raise ValueError(f"start_url must be an absolute http(s) URL, got {url!r}")
+    return urls
+
+
+class NewsSpider(scrapy.Spider):
+    """Base class; subclasses set `name` (and `site_name` when it differs from `name`)."""
+
+    site_name: str = ""
+
+    def __init__(self, *args, start_url: str | None = None, allow: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.site = sites.load(self.site_name or self.name)
+        given = split_urls(start_url)
+        self.custom_start = bool(given)
+        self.start_urls = given or list(self.site.start_urls)
+        # -a allow=domain[,domain]: more hosts (and their subdomains) a crawl may visit.
+        extra = [d.strip().lower() for d in (allow or "").split(",") if d.strip()]
+        self.hosts = sites.HostAllowList.for_spider(self.site.allowed_domains, given, extra)
+        # Informational; the AllowedHostsMiddleware enforces `hosts` (host:port exact for start URLs).
+        self.allowed_domains = list(self.hosts.domains)
+        # Recorded in the runs table.
+        given_args = {"start_url": start_url, "allow": allow, **kwargs}
+        self.spider_args = {k: v for k, v in given_args.items() if v is not None}
+
+    # -- links -----------------------------------------------------------------------------
+
+    def links(self, response) -> list[tuple[str, str]]:
+        """(absolute URL, link text) of every <a href> on an HTML page, in page order."""
+        if not isinstance(response, TextResponse):
+            return []
+        out = []
+        for anchor in response.css("a[href]"):
+            href = (anchor.attrib.get("href") or "").strip()
+            if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
+                continue
+            text = " ".join(" ".join(anchor.css("::text").getall()).split())
+            # An arrow image or an empty link says what it is in its title: <a title="下一页">
+            out.append((response.urljoin(href), text or (anchor.attrib.get("title") or "").strip()))
+        return out
+
+    def article_urls(self, links) -> list[str]:
+        """Canonical article URLs among `links` on allowed hosts, first occurrence kept."""
+        found: dict[str, None] = {}
+        for url, _ in links:
+            if not self.site.is_article(url):
+                continue
+            if not self.hosts.allows(url):
+                # A spam mirror copying our paths: count it, never request it.
+                self.crawler.stats.inc_value("workercrawl/offsite_links")
+                self.logger.debug("not following off-site article link %s", url)
+                continue
+            found.setdefault(canonical_url(url))
+        return list(found)
+
+    # -- articles --------------------------------------------------------------------------
+
+    def article_request(self, url: str, nav: dict | None = None) -> Request:
+        return Request(
+            canonical_url(url), callback=self.parse_article, errback=self.on_error,
+            priority=ARTICLE_PRIORITY, meta={"kind": ARTICLE, "nav": dict(nav or {})},
+        )
+
+    def parse_article(self, response) -> Iterator:
+        page = Fetched.from_response(response)
+        item = PageItem.from_fetched(page, self.name, kind=ARTICLE, nav=dict(response.meta.get("nav") or {}))
+        rest = continuation_urls(response.body, response.url, page.headers)
+        if rest:
+            item.nav["total_pages"] = len(rest) + 1
+            yield self._continuation(item, rest)
+        else:
+            yield item
+
+    def _continuation(self, item: PageItem, todo: list[str]) -> Request:
+        url, *rest = todo
+        # dont_filter: a dropped continuation would silently lose the whole article.
+        # The AllowedHostsMiddleware still applies.
+        return Request(
+            url, callback=self.parse_continuation, errback=self.on_continuation_error,
+            priority=CONTINUATION_PRIORITY, dont_filter=True,
+            meta={"kind": CONTINUATION, "item": item, "todo": rest},
+        )
+
+    def parse_continuation(self, response) -> Iterator:
+        item: PageItem = response.meta["item"]
+        item.more_pages.append(Fetched.from_response(response))
+        self.crawler.stats.inc_value("workercrawl/continuation_pages")
+        todo = response.meta["todo"]
+        yield self._continuation(item, todo) if todo else item
+
+    def on_continuation_error(self, failure) -> Iterator:
+        """Record the failed page, then hand over the pages we have: a partial article beats none."""
+        item: PageItem = failure.request.meta["item"]
+        yield self.failed_item(failure)
+        item.nav["incomplete"] = f"page {len(item.more_pages) + 2} of {item.nav.get('total_pages')} failed"
+        self.crawler.stats.inc_value("workercrawl/incomplete_articles")
+        yield item
+
+    # -- failures --------------------------------------------------------------------------
+
+    def on_error(self, failure) -> Iterator:
+        yield self.failed_item(failure)
+
+    def failed_item(self, failure) -> PageItem:
+        request = failure.request
+        reason, status, detail = failures.describe(failure)
+        kind = request.meta.get("kind", ARTICLE)
+        self.crawler.stats.inc_value(f"workercrawl/failed/{reason}")
+        log = self.logger.info if reason == failures.ROBOTS else self.logger.warning
+        log("%s %s failed: %s", kind, request.url, detail)
+        return PageItem(
+            url=request.url, spider=self.name, kind=kind, status=status,
+            nav={k: v for k, v in (request.meta.get("nav") or {}).items()},
+            error={"reason": reason, "detail": detail},
+        )

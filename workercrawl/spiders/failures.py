@@ -1,0 +1,48 @@
+"""Name a failed request: a stable reason code, the HTTP status if any, and words for people."""
+
+from __future__ import annotations
+
+from scrapy.exceptions import (
+    CannotResolveHostError, DownloadConnectionRefusedError, DownloadFailedError,
+    DownloadTimeoutError, IgnoreRequest, ResponseDataLossError,
+)
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet import error as neterr
+from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
+
+HTTP_ERROR = "http-error"
+ROBOTS = "robots-disallowed"
+OFFSITE = "offsite"
+IGNORED = "ignored"
+TIMEOUT = "timeout"
+DNS = "dns-error"
+CONNECTION = "connection-error"
+DOWNLOAD = "download-error"
+
+_TIMEOUTS = (DownloadTimeoutError, neterr.TimeoutError, neterr.TCPTimedOutError)
+_DNS = (CannotResolveHostError, neterr.DNSLookupError)
+_CONNECTION = (DownloadConnectionRefusedError, DownloadFailedError, ResponseDataLossError,
+               neterr.ConnectionRefusedError, neterr.ConnectionDone, neterr.ConnectError,
+               neterr.ConnectionLost, ResponseFailed, ResponseNeverReceived)
+
+
+def describe(failure) -> tuple[str, int | None, str]:
+    """(reason, status, detail) of a Twisted Failure handed to a request errback."""
+    exc = failure.value
+    if isinstance(exc, HttpError):
+        status = exc.response.status
+        return HTTP_ERROR, status, f"HTTP {status} after retries" if status >= 500 else f"HTTP {status}"
+    if isinstance(exc, IgnoreRequest):
+        text = str(exc)
+        if "robots.txt" in text:
+            return ROBOTS, None, "forbidden by robots.txt"
+        if "allow-list" in text or "offsite" in text.lower():
+            return OFFSITE, None, text
+        return IGNORED, None, text or "request ignored"
+    if isinstance(exc, _TIMEOUTS):
+        return TIMEOUT, None, f"{type(exc).__name__}: {exc}"
+    if isinstance(exc, _DNS):
+        return DNS, None, f"DNS lookup failed: {exc}"
+    if isinstance(exc, _CONNECTION):
+        return CONNECTION, None, f"{type(exc).__name__}: {exc}"
+    return DOWNLOAD, None, f"{type(exc).__name__}: {exc}"
