@@ -99,7 +99,9 @@ def _extract(body, url, headers, more_pages) -> Article | Rejection:
     published = _published_at(tree, url, profile, enp, found)
     page_no, page_name = cleaned.page_no, cleaned.page_name
     if profile and profile.date_from_url and not page_name:
-        page_no, page_name = _epaper_page(page_lines, _url_page(url, profile))
+        number = _url_page(url, profile)
+        page_no, page_name = _epaper_page(page_lines, number)
+        page_no = page_no or (str(number).zfill(2) if number else None) or _masthead_page(page_lines)
         node = enp.get("nodename") or ""
         named = metalib.EPAPER_PAGE.search(node)
         page_name = (named.group("name") if named else node) or page_name
@@ -356,3 +358,12 @@ def _epaper_page(page_lines: list[Line], number: int | None) -> tuple[str | None
             ):
                 return metalib.epaper_page_number(match), match.group("name")
     return None, None
+
+
+def _masthead_page(page_lines: list[Line]) -> str | None:
+    """'《工人日报》(2024年05月20日 01版)' → '01'."""
+    for line in page_lines:
+        if metalib.EPAPER_HEADER.match(line.text):
+            match = re.search(r"0*(\d{1,3})\s*版", line.text)
+            return match.group(1).zfill(2) if match else None
+    return None

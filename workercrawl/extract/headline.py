@@ -115,7 +115,7 @@ def breadcrumb(tree, page_lines, site: str | None) -> str | None:
         match = _CRUMB_LINE.match(text)
         trail = match.group(1) if match else text
         parts = [p for p in _CRUMB_SPLIT.split(trail) if p]
-        parts = [p for p in parts if p not in _CRUMB_SKIP and p != site and len(p) <= 12]
+        parts = [p for p in parts if p not in _CRUMB_SKIP and p != site and len(p) <= 12 and not p.startswith("返回")]
         if parts and len(parts) <= 6:
             return parts[-1]
     return None

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .normalize import DATE_RE, normalize_names, normalize_source, parse_datetime
+from .normalize import DATE_RE, JUNK_NAME as _JUNK_NAME, NOT_NAMES as _NOT_NAMES, normalize_names, normalize_source, parse_datetime
 
 # Labels, longest spelling first where one is a prefix of another.
 _KINDS = {
@@ -32,11 +32,6 @@ ROLE = (
 _ROLE_RE = re.compile(rf"({ROLE})\s*[:：/／]?\s*")
 _PHOTO_ROLE = re.compile(r"(?:摄影|图片|图|攝影)\s*[:：/／]")
 _PHOTO_END = re.compile(r"(?:摄|攝|摄影|供图|图)\s*$")
-_JUNK_NAME = re.compile(r"阅读|浏览|点击|查看|更多|文章|整理|整合|未知|网络|综合|编译|新闻|本站|原创|职工|报道|来源|客户端|记者|编辑|转载|供稿|作者|发布|管理员|通讯|摄影|视频|图片|专栏|评论|责任|执笔")
-_NOT_NAMES = {
-    "本报", "报道", "通讯员", "记者", "编辑", "实习生", "摄影", "图文", "综合", "整理", "来源",
-    "本报讯", "见习", "特约", "全媒体", "融媒体", "新华社", "中新社", "通讯", "报道组", "联合", "工会", "本网",
-}
 _ORG_END = re.compile(r"(?:会|局|厅|网|报|社|部|委|院|台|站|中心|公司|集团|办|处|科|队|所|校|组)$")
 _CJK_NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}$|^[\u4e00-\u9fff]{1,6}[·•][\u4e00-\u9fff]{1,8}$")
 _SPLIT = re.compile(r"[\s、，,;；/|]+")

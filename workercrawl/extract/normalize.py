@@ -90,6 +90,19 @@ def normalize_source(value: str | None) -> str | None:
 
 _NAME_SPLIT = re.compile(r"[、，,;；/|\s]+")
 _NAME_OK = re.compile(r"^[\u4e00-\u9fff·•]{2,6}$|^[A-Za-z][A-Za-z .'-]{1,40}$")
+# Words that fill name slots on Chinese pages but are roles, units or widgets, not people.
+NOT_NAMES = {
+    "本报", "报道", "通讯员", "记者", "编辑", "实习生", "摄影", "图文", "综合", "整理", "来源",
+    "本报讯", "见习", "特约", "全媒体", "融媒体", "新华社", "中新社", "通讯", "报道组", "联合", "工会", "本网",
+}
+JUNK_NAME = re.compile(
+    r"阅读|浏览|点击|查看|更多|文章|整理|整合|未知|网络|综合|编译|新闻|本站|原创|职工|报道|来源|客户端|记者|"
+    r"编辑|转载|供稿|作者|发布|管理员|通讯|摄影|视频|图片|专栏|评论|责任|执笔"
+)
+
+
+def is_person_name(name: str) -> bool:
+    return bool(_NAME_OK.match(name)) and name not in NOT_NAMES and not JUNK_NAME.search(name)
 
 
 def normalize_names(values) -> list[str]:
@@ -99,6 +112,6 @@ def normalize_names(values) -> list[str]:
     seen: list[str] = []
     for value in values or ():
         name = (value or "").strip().strip("()（）[]【】:：")
-        if name and _NAME_OK.match(name) and name not in seen:
+        if name and is_person_name(name) and name not in seen:
             seen.append(name)
     return seen
