@@ -69,7 +69,7 @@ def aeb(tools: dict, limit: int | None = None) -> dict:
     return out
 
 
-COLUMNS = ("pages", "body_precision", "body_recall", "body_f1", "title", "published_at", "source", "authors", "editors", "status_ok")
+COLUMNS = ("pages", "body_precision", "body_recall", "body_f1", "title", "published_day", "published_at", "source", "authors", "editors", "status_ok")
 
 
 def table(title: str, results: dict) -> str:

@@ -99,6 +99,10 @@ def score(case: Case, result: dict) -> Score:
             if want == []:
                 want = []
             fields[name] = (got == want or (not got and not want), got, want)
+    if "published_at" in case.expected:
+        # the day alone: what tools that return no time (trafilatura) can be compared on
+        got, want = str(result.get("published_at") or "")[:10], str(case.expected["published_at"] or "")[:10]
+        fields["published_day"] = (got == want, got or None, want or None)
     if "images" in case.expected:
         got = len(result.get("images") or [])
         fields["images"] = (got == case.expected["images"], got, case.expected["images"])
