@@ -27,6 +27,7 @@ _CHALLENGE = re.compile(r"\$_ts|_\$[a-zA-Z]{2}|__jsl_clearance|acw_sc__v2|challe
 _ENP = re.compile(r"<(?:founder-)?(title|subtitle|introtitle|pretitle|date|author|nodename)>(.*?)</", re.S | re.I)
 _IMG_SKIP = re.compile(r"qrcode|qr_code|erweima|ewm|logo|icon|share|weixin|wechat|/ad/|spacer|blank\.gif|loading", re.I)
 _IMG_SIZE = re.compile(r"\d+")
+_FOOTER = re.compile(r"Copyright|版权所有|版權所有|©|ICP\s*备|公网安备|关于我们|违法和不良信息")
 
 
 def extract_article(
@@ -62,8 +63,11 @@ def _extract(body, url, headers, more_pages) -> Article | Rejection:
     enp = _enpproperty(html) if profile and profile.enpproperty else {}
 
     title = enp.get("title") or headline.find_title(tree, profile.title if profile else ())
-    pretitle = _first_text(tree, profile.pretitle if profile else ()) or enp.get("introtitle") or enp.get("pretitle")
-    subtitle = _first_text(tree, profile.subtitle if profile else ()) or enp.get("subtitle")
+    generic = profiles.generic()
+    pretitle = (_first_text(tree, profile.pretitle if profile else ()) or enp.get("introtitle") or enp.get("pretitle")
+                or _headline_part(tree, generic.pretitle, title))
+    subtitle = (_first_text(tree, profile.subtitle if profile else ()) or enp.get("subtitle")
+                or _headline_part(tree, generic.subtitle, title))
 
     box, raw_body, profile_used = _body_source(tree, html, url, profile, page_lines, title)
     for extra in more_pages:
@@ -190,9 +194,11 @@ def _regions(page_lines: list[Line], title: str, paragraphs: list[str]) -> tuple
     else:
         header = page_lines[max(0, start - 4): start]
     trailer = []
-    for line in page_lines[end + 1: end + 9]:
-        if is_noise(line.text) and not metalib.parse_line(line.text):
-            break
+    for line in page_lines[end + 1: end + 13]:
+        if _FOOTER.search(line.text):
+            break  # the page footer: nothing below belongs to the article
+        if (is_noise(line.text) or line.link_chars >= len(line.text) * 0.5) and not metalib.parse_line(line.text):
+            continue  # a share bar or a related list between the body and the 编辑 line
         trailer.append(line)
     return header[-10:], trailer
 
@@ -366,4 +372,12 @@ def _masthead_page(page_lines: list[Line]) -> str | None:
         if metalib.EPAPER_HEADER.match(line.text):
             match = re.search(r"0*(\d{1,3})\s*版", line.text)
             return match.group(1).zfill(2) if match else None
+    return None
+
+
+def _headline_part(tree, selectors, title: str) -> str | None:
+    """引题/副题 from the usual class names, when short and not the headline itself."""
+    text = _first_text(tree, selectors)
+    if text and len(text) <= 60 and compact(text) != compact(title):
+        return text
     return None

@@ -58,9 +58,15 @@ def _profile(raw: dict) -> Profile:
 
 
 @lru_cache(maxsize=1)
-def load() -> tuple[tuple[Profile, ...], dict[str, str]]:
+def load() -> tuple[tuple[Profile, ...], dict[str, str], Profile]:
     raw = tomllib.loads(resources.files(__package__).joinpath("profiles.toml").read_text("utf-8"))
-    return tuple(_profile(p) for p in raw.get("profile", [])), dict(raw.get("hosts", {}))
+    fallback = _profile({"name": "generic", **raw.get("generic", {})})
+    return tuple(_profile(p) for p in raw.get("profile", [])), dict(raw.get("hosts", {})), fallback
+
+
+def generic() -> Profile:
+    """Selectors tried on every page after its profile's own ([generic] in profiles.toml)."""
+    return load()[2]
 
 
 def choose(url: str, tree) -> Profile | None:
