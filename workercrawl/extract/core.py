@@ -15,7 +15,7 @@ from .clean import body_length, clean_lines, is_noise
 from .decode import DecodeError, decode_html
 from .dom import Line, ParseError, lines, meta_content, parse, select, text_of
 from .generic import body_lines, prose_length
-from .normalize import make_iso, normalize_datetime, normalize_names, parse_datetime
+from .normalize import DATE_RE, make_iso, normalize_datetime, normalize_names, parse_datetime
 from .text import compact, norm_space
 
 log = logging.getLogger(__name__)
@@ -27,6 +27,7 @@ _CHALLENGE = re.compile(r"\$_ts|_\$[a-zA-Z]{2}|__jsl_clearance|acw_sc__v2|challe
 _ENP = re.compile(r"<(?:founder-)?(title|subtitle|introtitle|pretitle|date|author|nodename)>(.*?)</", re.S | re.I)
 _IMG_SKIP = re.compile(r"qrcode|qr_code|erweima|ewm|logo|icon|share|weixin|wechat|/ad/|spacer|blank\.gif|loading", re.I)
 _IMG_SIZE = re.compile(r"\d+")
+_QR_PROMPT = re.compile(r"二维码|扫码关注|扫一扫|长按识别|关注(?:我们|公众号|该公众号)")
 _FOOTER = re.compile(r"Copyright|版权所有|版權所有|©|ICP\s*备|公网安备|关于我们|违法和不良信息")
 
 
@@ -83,7 +84,8 @@ def _extract(body, url, headers, more_pages) -> Article | Rejection:
         if subtitle:
             paragraphs = [p for p in paragraphs if compact(p) != compact(subtitle)]
     if profile:
-        header = (_lines_of(tree, profile.header) or header)
+        known = _lines_of(tree, profile.header)
+        header = known + [l for l in header if l.element not in {k.element for k in known}]
         trailer = _lines_of(tree, profile.trailer) + trailer
 
     found = metalib.Meta()
@@ -95,7 +97,10 @@ def _extract(body, url, headers, more_pages) -> Article | Rejection:
         if metalib.has_role(tagged):  # a bare word there is as often the site ("网易") as a person
             found.authors = metalib.parse_credits(tagged)
 
-    site = headline.find_site(tree, url, profile.site if profile else None, profiles.site_for_host(url), title)
+    site = (_first_text(tree, profile.site_from) if profile else None) or headline.find_site(
+        tree, url, profile.site if profile else None, profiles.site_for_host(url), title)
+    if profile and profile.authors:
+        found.authors = normalize_names([text_of(el) for el in select(tree, profile.authors)]) + found.authors
     rejection = _not_article(tree, url, title, paragraphs, encoding, cleaned.links)
     if rejection:
         return rejection
@@ -221,8 +226,8 @@ def _region_meta(region: list[Line], trailer: bool = False) -> metalib.Meta:
             continue
         label = metalib.parse_line(text)
         if label is not None:
-            if trailer:
-                label.published_at = None  # dates under the body belong to lists and footers
+            if trailer and not metalib.TIME_LABEL.search(text):
+                label.published_at = None  # unlabelled dates under the body belong to lists
             found.merge(label)
             continue
         credit = metalib.credit_line(text)
@@ -242,7 +247,8 @@ def _generic_subtitle(header: list[Line], title: str) -> str | None:
         before_meta.append(line.text)
     if len(before_meta) == 1:
         text = before_meta[0]
-        if 4 <= len(text) <= 60 and not is_noise(text) and compact(text) != compact(title) and not headline._CRUMB_LINE.match(text):
+        if (4 <= len(text) <= 60 and not is_noise(text) and compact(text) != compact(title)
+                and not headline._CRUMB_LINE.match(text) and not DATE_RE.search(text)):
             return text
     return None
 
@@ -312,6 +318,8 @@ def _images(tree, url, box, profile, captions) -> list[Image]:
         if sizes and min(sizes) < 60:
             continue
         caption = None
+        if _QR_PROMPT.search(_sibling_caption(img) or ""):
+            continue  # a "长按识别二维码" code, not a figure of the article
         figure = next((a for a in img.iterancestors() if a.tag == "figure"), None)
         if figure is not None and figure.find(".//figcaption") is not None:
             caption = text_of(figure.find(".//figcaption"))

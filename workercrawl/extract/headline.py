@@ -55,7 +55,7 @@ def find_title(tree, selectors=()) -> str:
     head, _ = split_title_tag(title_tag(tree))
     og = meta_content(tree, "og:title")
     references = [compact(x) for x in (head, og and split_title_tag(og)[0], title_tag(tree)) if x]
-    first_h1 = None
+    first_h1 = first_h2 = None
     for el in _candidates(tree):
         text = text_of(el)
         key = compact(text)
@@ -63,9 +63,11 @@ def find_title(tree, selectors=()) -> str:
             return text
         if first_h1 is None and el.tag == "h1" and 6 <= len(key) <= 80:
             first_h1 = text
+        if first_h2 is None and el.tag == "h2" and 8 <= len(key) <= 80:
+            first_h2 = text
     _, suffix = split_title_tag(title_tag(tree))
-    if first_h1 and not suffix and len(compact(head)) < 8:
-        return first_h1  # <title> holds only the site name
+    if not suffix and len(compact(head)) < 12 and (first_h1 or first_h2):
+        return first_h1 or first_h2  # <title> holds only the site's name
     return head or first_h1 or (og or "")
 
 

@@ -149,7 +149,9 @@ class Meta:
 
 
 def _cut(value: str) -> str:
-    return _CLOSE.split(value, maxsplit=1)[0].strip(" 【[(（|")
+    """A label's value ends at a closing bracket, or where a '【打印】'-style widget begins."""
+    value = _CLOSE.split(value.lstrip(" 【[(（|"), maxsplit=1)[0]
+    return re.split(r"[【\[]", value, maxsplit=1)[0].strip(" |")
 
 
 def parse_line(line: str) -> Meta | None:
@@ -213,4 +215,5 @@ EPAPER_PAGE = re.compile(
 
 def epaper_page_number(match) -> str:
     return (match.group("no") or match.group("no2")).zfill(2)
-EPAPER_HEADER = re.compile(r"^《[^》]{2,12}》\s*[(（]\s*\d{4}年\d{1,2}月\d{1,2}日\s*0*\d{1,3}\s*版\s*[)）]$")
+EPAPER_HEADER = re.compile(r"^《\s*[^》]{2,12}?\s*》\s*[(（]\s*\d{4}年\d{1,2}月\d{1,2}日\s*0*\d{1,3}\s*版\s*[)）]$")
+TIME_LABEL = re.compile(r"(?:发布|發布|发表|發表|更新)(?:时间|時間|日期)\s*[:：]")

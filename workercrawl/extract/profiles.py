@@ -28,6 +28,8 @@ class Profile:
     channel: tuple[str, ...] = ()
     drop: tuple[str, ...] = ()
     images: tuple[str, ...] = ()
+    site_from: tuple[str, ...] = ()
+    authors: tuple[str, ...] = ()
     date_from_url: bool = False
     enpproperty: bool = False
     extra: dict = field(default_factory=dict, compare=False, hash=False)
@@ -44,7 +46,7 @@ def host_matches(host: str, domain: str) -> bool:
     return host == domain or host.endswith("." + domain)
 
 
-_LISTS = {"hosts", "markers", "title", "pretitle", "subtitle", "header", "body", "trailer", "channel", "drop", "images"}
+_LISTS = {"hosts", "markers", "title", "pretitle", "subtitle", "header", "body", "trailer", "channel", "drop", "images", "site_from", "authors"}
 
 
 def _profile(raw: dict) -> Profile:
