@@ -57,6 +57,7 @@ class CleanBody:
     page_no: str | None = None
     page_name: str | None = None
     links: int = 0  # short lines that were nothing but a link (navigation, related lists)
+    dates: int = 0  # lines that were nothing but a date (the item dates of a list page)
 
 
 def clean_lines(lines: list[Line], *, drop_texts=()) -> CleanBody:
@@ -85,6 +86,8 @@ def clean_lines(lines: list[Line], *, drop_texts=()) -> CleanBody:
             continue
         label = metalib.parse_line(text)
         if label is not None:
+            if len(text) <= 20 and label.published_at and not (label.source or label.authors or label.editors):
+                out.dates += 1
             out.meta.merge(label)
             if label.editors and index >= total * 2 // 3 and index > 0:
                 break  # the editor line closes the article; what follows is page furniture

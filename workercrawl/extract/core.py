@@ -16,7 +16,7 @@ from .decode import DecodeError, decode_html
 from .dom import Line, ParseError, lines, meta_content, parse, select, text_of
 from .generic import body_lines, prose_length
 from .normalize import DATE_RE, make_iso, normalize_datetime, normalize_names, parse_datetime
-from .text import compact, norm_space
+from .text import CJK_RE, compact, norm_space
 
 log = logging.getLogger(__name__)
 
@@ -101,7 +101,7 @@ def _extract(body, url, headers, more_pages) -> Article | Rejection:
         tree, url, profile.site if profile else None, profiles.site_for_host(url), title)
     if profile and profile.authors:
         found.authors = normalize_names([text_of(el) for el in select(tree, profile.authors)]) + found.authors
-    rejection = _not_article(tree, url, title, paragraphs, encoding, cleaned.links)
+    rejection = _not_article(tree, url, title, paragraphs, encoding, cleaned.links, cleaned.dates)
     if rejection:
         return rejection
 
@@ -280,7 +280,7 @@ def _published_at(tree, url, profile, enp, found) -> str | None:
     return normalize_datetime(tagged) or normalize_datetime(enp.get("date")) or url_date(url)
 
 
-def _not_article(tree, url, title, paragraphs, encoding, cleaned_links=0) -> Rejection | None:
+def _not_article(tree, url, title, paragraphs, encoding, cleaned_links=0, cleaned_dates=0) -> Rejection | None:
     size = body_length(paragraphs)
     head = headline.title_tag(tree) + " " + (title or "")
     if size < 200 and _ERROR_PAGE.search(head + " " + " ".join(paragraphs[:3])):
@@ -292,7 +292,20 @@ def _not_article(tree, url, title, paragraphs, encoding, cleaned_links=0) -> Rej
         images = sum(1 for _ in tree.iter("img"))
         kind = "gallery or video page" if images >= 3 or tree.find(".//video") is not None else "empty or too short body"
         return Rejection(url, NOT_ARTICLE, f"{kind}: {size} characters of text", encoding)
-    if cleaned_links > max(5, 2 * len(paragraphs)) and prose_length(paragraphs) < 150:
+    prose = prose_length(paragraphs)
+    text = "".join(paragraphs)
+    chinese = len(CJK_RE.findall(text)) * 2 >= len(text)  # the shape rules below are tuned on Chinese pages
+    if chinese and prose < 30 and size < 150:
+        form = tree.find(".//input[@type='password']") is not None
+        what = "login page" if form else "no article text (only short lines: a form, menu or notice)"
+        return Rejection(url, NOT_ARTICLE, f"{what}: {size} characters of text", encoding)
+    if chinese and prose < 80 and _attachment(tree):
+        return Rejection(url, NOT_ARTICLE, "attachment page: the content is a linked or embedded file", encoding)
+    if cleaned_dates >= 5 and cleaned_dates * 2 >= len(paragraphs):
+        return Rejection(url, NOT_ARTICLE, f"list page: {cleaned_dates} dated items among {len(paragraphs)} lines", encoding)
+    if cleaned_links >= 5 and len(compact(title or "")) <= 6 and cleaned_links * 10 >= len(paragraphs) * 7:
+        return Rejection(url, NOT_ARTICLE, f"column page '{title}': {cleaned_links} headlines with summaries", encoding)
+    if cleaned_links > max(5, 2 * len(paragraphs)) and prose < 150:
         return Rejection(url, NOT_ARTICLE, f"list page: {cleaned_links} link lines around {len(paragraphs)} text lines", encoding)
     if len(paragraphs) >= 5 and sum(map(len, paragraphs)) < 50 * len(paragraphs):
         # short lines only: could be a headline list (articles have long paragraphs)
@@ -389,3 +402,14 @@ def _headline_part(tree, selectors, title: str) -> str | None:
     if text and len(text) <= 60 and compact(text) != compact(title):
         return text
     return None
+
+
+_FILE_LINK = re.compile(r"\.(?:pdf|docx?|xlsx?|wps|zip|rar)(?:$|\?)", re.I)
+
+
+def _attachment(tree) -> bool:
+    """A page whose content is a file: an embedded PDF or a download link to one."""
+    for el in tree.iter("a", "iframe", "embed", "object"):
+        if _FILE_LINK.search(el.get("href") or el.get("src") or el.get("data") or ""):
+            return True
+    return False
