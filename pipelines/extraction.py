@@ -17,9 +17,19 @@ from concurrent.futures.process import BrokenProcessPool
 from scrapy.utils.asyncio import is_asyncio_available
 
 from workercrawl.extract import EXTRACTOR_VERSION, extract_article
+from workercrawl.extract.decode import header_charset
 from workercrawl.items import PageItem
 
 logger = logging.getLogger(__name__)
+
+
+def with_charset_hint(headers: dict, charset: str | None) -> dict:
+    """The site's configured charset (sites.toml `charset`) when the server named none."""
+    if not charset or header_charset(headers):
+        return headers
+    kept = {k: v for k, v in headers.items() if k.lower() != "content-type"}
+    ctype = next((v for k, v in headers.items() if k.lower() == "content-type"), "") or "text/html"
+    return {**kept, "Content-Type": f"{ctype.split(';')[0].strip()}; charset={charset}"}
 
 
 def extract_page(body: bytes, url: str, headers: dict, more_pages: list[bytes]) -> dict:
@@ -59,7 +69,8 @@ class ExtractionPipeline:
     async def process_item(self, item):
         if not isinstance(item, PageItem) or item.error is not None or item.result is not None:
             return item
-        args = (item.body, item.url, item.headers, [page.body for page in item.more_pages])
+        headers = with_charset_hint(item.headers, item.nav.get("charset"))
+        args = (item.body, item.url, headers, [page.body for page in item.more_pages])
         started = time.perf_counter()
         item.result = await self._extract(args) if self.pool is not None else extract_page(*args)
         self.stats.inc_value("workercrawl/extract/seconds", round(time.perf_counter() - started, 6))

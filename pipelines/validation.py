@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import logging
 
+from scrapy.exceptions import DropItem
+
 from workercrawl.extract.normalize import normalize_datetime, normalize_names, normalize_source
 from workercrawl.items import PageItem
 
@@ -61,6 +63,12 @@ class ValidationPipeline:
         return cls(crawler)
 
     def process_item(self, item):
+        item = self._validate(item)
+        if isinstance(item, PageItem) and item.nav.get("probe") and item.error is None:
+            self._probe(item)
+        return item
+
+    def _validate(self, item):
         if not isinstance(item, PageItem) or not item.result or item.result.get("status") != "article":
             return item
         article = normalize_article(item.result, item.nav)
@@ -75,3 +83,13 @@ class ValidationPipeline:
         else:
             item.result = article
         return item
+
+    def _probe(self, item: PageItem) -> None:
+        """A page fetched only to see whether it is an article (generic crawl, probe_pages):
+        navigation unless extraction found a dated article, so dropped quietly, not recorded."""
+        result = item.result or {}
+        if result.get("status") == "article" and result.get("published_at"):
+            return
+        self.stats.inc_value("workercrawl/probed_not_article")
+        why = result.get("reason") or "no publish date"
+        raise DropItem(f"{item.url} is not an article ({why}): navigation only", log_level="DEBUG")

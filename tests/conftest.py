@@ -36,8 +36,10 @@ class ReplicaServer:
         self.substitutions = dict(substitutions or {})
         self.log: list[Hit] = []
         config = root / "_site.toml"
-        rules = tomllib.loads(config.read_text("utf-8")).get("content_type", []) if config.exists() else []
-        self.rules = [(re.compile(r["path"]), r["value"]) for r in rules]
+        table = tomllib.loads(config.read_text("utf-8")) if config.exists() else {}
+        self.rules = [(re.compile(r["path"]), r["value"]) for r in table.get("content_type", [])]
+        # [[status]] path/value: answer that HTTP status (with the file as body), e.g. anti-bot 412/521.
+        self.statuses = [(re.compile(r["path"]), int(r["value"])) for r in table.get("status", [])]
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.httpd.daemon_threads = True
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
@@ -63,6 +65,9 @@ class ReplicaServer:
                 return value
         return mimetypes.guess_type(path)[0] or "application/octet-stream"
 
+    def status(self, path: str) -> int:
+        return next((value for pattern, value in self.statuses if pattern.search(path)), 200)
+
     def resolve(self, path: str) -> Path | None:
         target = (self.root / unquote(path).lstrip("/")).resolve()
         if target.is_dir():
@@ -81,7 +86,7 @@ class ReplicaServer:
                 if target is None:
                     body, status, ctype = b"<html><body><h1>404 Not Found</h1></body></html>", 404, "text/html"
                 else:
-                    body, status, ctype = target.read_bytes(), 200, server.content_type(path)
+                    body, status, ctype = target.read_bytes(), server.status(path), server.content_type(path)
                     for old, new in server.substitutions.items():
                         body = body.replace(old, new)
                 server.log.append(Hit(self.path, self.headers.get("Host", ""), status))

@@ -152,3 +152,35 @@ def test_grrb_date_range_records_missing_issue(replica, crawl):
     (reject,) = rows(result.db, "SELECT * FROM rejects")
     assert (reject["url"], reject["kind"], reject["reason"], reject["status"]) == (
         f"{site.url}/papers/grrb/2024/05/19/1/page.html", "issue-page", "http-error", 404)
+
+
+SEARCH_WORDS = ["工会", "职工", "权益", "竞赛", "农民工", "劳动者", "总工会", "技能竞赛", "劳动合同", "劳动模范", "快递小哥"]
+
+
+def test_crawled_corpus_is_searchable_and_runs_are_counted(replica, crawl):
+    from workercrawl.store import Store
+
+    workercn, _ = replica("workercn")
+    grrb, _ = replica("grrb")
+    crawl_workercn(crawl, workercn)
+    result = crawl("grrb", since="2024-05-18", until="2024-05-21", start_url=f"{grrb.url}/")
+    store = Store(result.db)
+    try:
+        articles = list(store.db.query("SELECT url, title, pretitle, subtitle, body FROM articles"))
+        assert len(articles) > 15
+        for word in SEARCH_WORDS:  # recall and precision against plain substring search
+            expected = {a["url"] for a in articles
+                        if any(word in (a[f] or "") for f in ("title", "pretitle", "subtitle", "body"))}
+            found = {hit["url"] for hit in store.search(word, limit=1000)}
+            assert expected and found == expected, word
+        runs = list(store.db.query("SELECT * FROM runs ORDER BY id"))
+        assert [r["spider"] for r in runs] == ["workercn", "grrb"]
+        for run in runs:
+            stats = json.loads(run["stats"])
+            assert run["started_at"] < run["finished_at"] and run["finish_reason"] == "finished"
+            assert run["pages"] == stats["response_received_count"] and run["items"] == stats["item_scraped_count"]
+            assert run["bytes"] == stats["downloader/response_bytes"] > 0
+            assert run["requests"] == stats["downloader/request_count"] and run["elapsed"] > 0
+            assert run["errors"] == stats.get("log_count/ERROR", 0) and run["retries"] == stats.get("retry/count", 0)
+    finally:
+        store.close()

@@ -8,7 +8,7 @@ import sqlite3
 
 import pytest
 
-from workercrawl.store import Store, raw_body
+from workercrawl.store import Store, content_hash, raw_body
 from workercrawl.store.schema import main as main_migrations
 from workercrawl.urls import canonical_url
 
@@ -46,7 +46,10 @@ def test_schema_wal_and_migrations_are_idempotent(tmp_path, store):
     assert store.db.journal_mode == "wal" and store.raw.journal_mode == "wal"
     assert main_migrations.pending(store.db) == []
     again = Store(tmp_path / "sub" / "workercrawl.db")  # re-open: nothing re-applied, nothing lost
-    assert [m.name for m in main_migrations.applied(again.db)] == ["0001_articles_rejects_runs"]
+    names = [m.name for m in main_migrations.applied(again.db)]
+    assert names == [m.name for m in main_migrations._migrations] and names[0] == "0001_articles_rejects_runs"
+    assert again.db.execute("PRAGMA user_version").fetchone()[0] == len(names)
+    assert {"article_versions", "article_people", "article_search", "articles_fts"} <= set(again.db.table_names())
     again.close()
 
 
@@ -112,3 +115,85 @@ def test_store_without_raw_db(tmp_path):
                       body=b"x", fetched_at="t", spider="s", run_id=None)
     assert only.pending == 0 and only.raw_pages(URL) == []
     only.close()
+
+
+def test_runs_hold_scrapy_counters(store):
+    run = store.start_run("workercn", {"date": "2024-05-20"})
+    stats = {"workercrawl/articles": 3, "workercrawl/rejected": 1, "response_received_count": 5,
+             "item_scraped_count": 4, "log_count/ERROR": 2, "retry/count": 6, "downloader/request_count": 7,
+             "downloader/response_bytes": 12345, "elapsed_time_seconds": 1.5, "finish_reason": "finished"}
+    store.finish_run(run, "finished", stats)
+    (row,) = store.db.query("SELECT * FROM runs")
+    assert row["started_at"] and row["finished_at"] and row["finish_reason"] == "finished"
+    assert (row["pages"], row["items"], row["articles"], row["rejects"], row["errors"], row["retries"],
+            row["requests"], row["bytes"], row["elapsed"]) == (5, 4, 3, 1, 2, 6, 7, 12345, 1.5)
+    assert json.loads(row["args"]) == {"date": "2024-05-20"} and json.loads(row["stats"])["retry/count"] == 6
+
+
+def add(store, fetched_at, **overrides):
+    store.add_article(article(**overrides), fetched_at=fetched_at, spider="workercn", run_id=None)
+    return store.flush()
+
+
+def test_a_changed_article_keeps_its_previous_version(store):
+    add(store, "2024-05-20T01:00:00+00:00")
+    add(store, "2024-05-21T01:00:00+00:00", body="第一段。 第二段。")  # whitespace only
+    assert store.versions(URL) == []
+    done = add(store, "2024-05-22T01:00:00+00:00", body="改过的正文。", title="新标题", authors=["李国", "孙欣"])
+    assert (done.new, done.updated, done.unchanged) == (0, 1, 0)
+    (old,) = store.versions(URL + "?from=timeline")
+    assert old["body"] == "第一段。 第二段。" and old["title"] == "全国总工会部署开展2024年职工技能竞赛活动"
+    assert json.loads(old["changed"]) == ["title", "authors", "body"]
+    assert old["seen_at"] == "2024-05-21T01:00:00+00:00" and old["replaced_at"] == "2024-05-22T01:00:00+00:00"
+    assert old["content_hash"] == content_hash("第一段。\n第二段。") and old["extractor_version"] == "1"
+    row = store.article(URL)
+    assert row["body"] == "改过的正文。" and row["first_seen"] == "2024-05-20T01:00:00+00:00"
+    add(store, "2024-05-23T01:00:00+00:00", body="改过的正文。", title="新标题", authors=["李国", "孙欣"],
+        source="新华社")  # metadata only: a version too
+    assert [json.loads(v["changed"]) for v in store.versions(URL)] == [["title", "authors", "body"], ["source"]]
+    indexes = {tuple(i.columns) for i in store.db["article_versions"].indexes}
+    assert ("url", "replaced_at") in indexes
+
+
+def test_the_same_url_twice_in_one_batch_is_two_steps_of_history(store):
+    store.add_article(article(), fetched_at="t1", spider="s", run_id=None)
+    store.add_article(article(body="第二版。"), fetched_at="t2", spider="s", run_id=None)
+    done = store.flush()
+    assert (done.new, done.updated) == (1, 1) and store.count("articles") == 1
+    assert store.article(URL)["body"] == "第二版。" and store.versions(URL)[0]["body"] == "第一段。\n第二段。"
+
+
+def test_people_table_follows_authors_and_editors_whoever_writes(store):
+    add(store, "t1", authors=["李国", "孙欣"], editors=["李方"])
+    add(store, "t1", url=URL.replace("7100001", "7100002"), authors=["李国"], editors=[])
+    assert [r["url"][-12:] for r in store.articles_by("李国", "author")] == ["7100001.shtml"[-12:], "7100002.shtml"[-12:]]
+    assert [r["role"] for r in store.articles_by("李方")] == ["editor"]
+    people = lambda: sorted((r["url"][-7:], r["role"], r["name"], r["position"]) for r in store.db.query(  # noqa: E731
+        "SELECT * FROM article_people"))
+    assert people() == [("1.shtml", "author", "孙欣", 1), ("1.shtml", "author", "李国", 0),
+                        ("1.shtml", "editor", "李方", 0), ("2.shtml", "author", "李国", 0)]
+    # another client (sqlite3, datasette) edits the JSON or deletes the row: triggers keep up
+    store.db.execute("UPDATE articles SET authors = '[\"王维\"]', editors = 'not json' WHERE url = ?", [URL])
+    store.db.execute("DELETE FROM articles WHERE url = ?", [URL.replace("7100001", "7100002")])
+    assert people() == [("1.shtml", "author", "王维", 0)]
+    plan = " ".join(r[3] for r in store.db.execute(
+        "EXPLAIN QUERY PLAN SELECT url FROM article_people WHERE name = '王维' AND role = 'author'"))
+    assert "USING COVERING INDEX" in plan or "USING INDEX" in plan
+
+
+def test_a_failed_flush_writes_nothing_and_keeps_the_batch(store):
+    from workercrawl.store import StoreError
+
+    store.add_article(article(), fetched_at="t", spider="s", run_id=None)
+    store.add_article(article(url=URL + "x", title=None), fetched_at="t", spider="s", run_id=None)  # NOT NULL
+    with pytest.raises(StoreError, match="NOT NULL"):
+        store.flush()
+    for table in ("articles", "article_people", "article_search", "article_versions"):
+        assert store.count(table) == 0, table
+    assert store.pending == 2
+    store._articles.clear()  # let the fixture close cleanly
+
+
+def test_article_indexes(store):
+    indexes = {tuple(i.columns) for i in store.db["articles"].indexes}
+    assert {("published_at",), ("source",), ("site",), ("channel",), ("site", "channel")} <= indexes

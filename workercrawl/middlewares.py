@@ -1,4 +1,5 @@
-"""Downloader middleware: only hosts on the spider's allow-list are ever contacted.
+"""Downloader middlewares: only hosts on the spider's allow-list are ever contacted, and
+anti-bot challenge pages are recorded as such instead of being read as pages.
 
 Scrapy's OffsiteMiddleware compares host names only (any port) and lets `dont_filter`
 requests through; spam mirrors copy workercn paths under other domains, so every request,
@@ -8,6 +9,8 @@ redirects and continuation pages included, is checked against the spider's HostA
 from __future__ import annotations
 
 import logging
+import re
+from urllib.parse import urlsplit
 
 from scrapy.exceptions import IgnoreRequest
 
@@ -34,3 +37,70 @@ class AllowedHostsMiddleware:
             self._logged.add(host)
             logger.info("not requesting %s: host %s is not on the allow-list", request.url, host)
         raise IgnoreRequest(f"host not on the allow-list: {request.url}")
+
+
+# -- anti-bot challenges ------------------------------------------------------------------------
+# 瑞数 (Ruishu) answers 412 (sometimes 202/200) with a page that is only a token <meta>, a `$_ts`
+# script and a self-reloading script; 加速乐 (jsl) answers 521 with a cookie-setting script. A
+# crawler without a JavaScript engine never gets past them, so they are recorded, not parsed.
+
+ANTIBOT_STATUSES = (412, 521)
+_CHALLENGE = (
+    (re.compile(rb"\$_ts\s*=|\$_ts\.|\$_ts\[|r=['\"]m['\"]"), "瑞数 (Ruishu) $_ts script"),
+    (re.compile(rb"__jsl_clearance|_{2}jsluid"), "加速乐 (jsl) cookie script"),
+    (re.compile(rb"acw_sc__v2|acw_tc"), "阿里云 (Aliyun WAF) acw_sc__v2 script"),
+    (re.compile(rb"/cdn-cgi/challenge-platform|cf-chl-|cf_chl_"), "Cloudflare challenge"),
+    (re.compile(rb"document\.cookie\s*=.{0,600}?location\.(?:href|reload|replace)", re.S), "cookie-setting reload script"),
+)
+_INVISIBLE = re.compile(rb"<script\b.*?</script\s*>|<style\b.*?</style\s*>|<!--.*?-->|<[^>]*>|&nbsp;|\s+", re.S | re.I)
+MAX_CHALLENGE_TEXT = 600  # bytes of visible text; an article page has far more
+
+
+def challenge(status: int, body: bytes) -> str | None:
+    """Why this response is an anti-bot JavaScript challenge rather than the page, or None."""
+    head = body[:300_000]
+    marker = next((name for pattern, name in _CHALLENGE if pattern.search(head)), None)
+    if status in ANTIBOT_STATUSES:
+        if marker or status == 412 or not head.strip() or b"<script" in head.lower():
+            return f"HTTP {status} with a {marker or 'JavaScript challenge'}"
+        return None
+    if marker and len(_INVISIBLE.sub(b"", head)) <= MAX_CHALLENGE_TEXT:
+        return f"HTTP {status} page holding only a {marker}"
+    return None
+
+
+class AntiBotChallenge(IgnoreRequest):
+    """A challenge instead of the page; the request's errback records it (reason anti-bot-challenge)."""
+
+    def __init__(self, url: str, status: int, detail: str):
+        super().__init__(f"anti-bot challenge at {url}: {detail}")
+        self.status = status
+        self.detail = detail
+
+
+class AntiBotMiddleware:
+    """Turns challenge responses (412/521, or a 200 page that is only a challenge script) into
+    AntiBotChallenge failures, so they reach the errback, are stored as rejects and are never
+    parsed for links or extracted as articles."""
+
+    def __init__(self, crawler):
+        self.stats = crawler.stats
+        self._warned: set[str] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_response(self, request, response):
+        if urlsplit(request.url).path == "/robots.txt":
+            return response
+        why = challenge(response.status, response.body)
+        if why is None:
+            return response
+        self.stats.inc_value("workercrawl/antibot_challenges")
+        host = urlsplit(request.url).netloc
+        if host not in self._warned:
+            self._warned.add(host)
+            logger.warning("%s answers with an anti-bot JavaScript challenge (%s); this crawler cannot pass it "
+                           "(see README, More sites)", host, why)
+        raise AntiBotChallenge(request.url, response.status, why)

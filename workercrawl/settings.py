@@ -44,6 +44,9 @@ DOWNLOADER_MIDDLEWARES = {
     # Strict host allow-list (host:port for -a start_url hosts) instead of hostname-only offsite.
     "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
     "workercrawl.middlewares.AllowedHostsMiddleware": 50,
+    # 412/521 and 200 pages that are only a 瑞数/加速乐 challenge script → reject "anti-bot-challenge".
+    # Below HttpCompression (590) and Redirect (600): sees final, decoded responses; above Retry (550).
+    "workercrawl.middlewares.AntiBotMiddleware": 560,
 }
 ITEM_PIPELINES = {
     "pipelines.extraction.ExtractionPipeline": 100,

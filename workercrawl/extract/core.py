@@ -59,7 +59,8 @@ def _extract(body, url, headers, more_pages) -> Article | Rejection:
     if "<" not in html[:4096] and "\x00" in html:
         return Rejection(url, BINARY, "the body is not HTML")
     tree = parse(html)
-    profile = profiles.choose(url, tree)
+    home = profiles.effective_url(url, tree)  # a replica's page is read as its original would be
+    profile = profiles.choose(home, tree)
     page_lines = lines(tree.find("body") if tree.find("body") is not None else tree)
     enp = _enpproperty(html) if profile and profile.enpproperty else {}
 
@@ -98,7 +99,7 @@ def _extract(body, url, headers, more_pages) -> Article | Rejection:
             found.authors = metalib.parse_credits(tagged)
 
     site = (_first_text(tree, profile.site_from) if profile else None) or headline.find_site(
-        tree, url, profile.site if profile else None, profiles.site_for_host(url), title)
+        tree, home, profile.site if profile else None, profiles.site_for_host(home), title)
     if profile and profile.authors:
         found.authors = normalize_names([text_of(el) for el in select(tree, profile.authors)]) + found.authors
     rejection = _not_article(tree, url, title, paragraphs, encoding, cleaned.links, cleaned.dates)

@@ -6,7 +6,7 @@ import re
 from urllib.parse import urlsplit
 
 from .dom import meta_content, select, text_of
-from .text import compact, norm_space
+from .text import CJK_RE, compact, norm_space
 
 _TITLE_SEPS = (" - ", " – ", " — ", " _ ", " | ", " ｜ ", "--", "——", "－", "-", "_", "|", "｜")
 _CRUMB_LINE = re.compile(r"^(?:当前位置|您的位置|您现在的位置|你的位置|所在位置|位置|当前路径|首页)\s*[:：>»›]?\s*(.+)$")
@@ -71,6 +71,8 @@ def find_title(tree, selectors=()) -> str:
     return head or first_h1 or (og or "")
 
 
+_GENERIC_PART = re.compile(r"^(?:数字报刊?|电子版|电子报|首页|官网|官方网站|网站|正文|详情|新闻|文章|内容页|新闻中心)$")
+_MASTHEAD = re.compile(r"[\u4e00-\u9fff](?:报|网|会|刊|台|社|站|新闻)$")
 _SITE_SUFFIX = re.compile(r"(?:数字报刊?|数字报纸|电子版|电子报|官方网站|官网|网站|首页)$")
 
 
@@ -83,16 +85,36 @@ def find_site(tree, url: str, profile_site: str | None, host_site: str | None, t
     if site:
         return site
     whole = title_tag(tree)
-    _, suffix = split_title_tag(whole)
+    head, suffix = split_title_tag(whole)
     if suffix:
-        return suffix[-1]
+        # '标题-频道-中工网', '唐山劳动日报-标题', '劳动午报-数字报': the last part that is
+        # neither the headline nor a generic word names the site
+        named = [p for p in (head, *suffix) if compact(p) != compact(title) and not _GENERIC_PART.match(p)]
+        if named:
+            return _SITE_SUFFIX.sub("", named[-1]) or named[-1]
+    logo = _logo_name(tree)
+    if logo:
+        return logo
     if whole and compact(title) not in compact(whole) and len(whole) <= 20:
         return _SITE_SUFFIX.sub("", whole) or whole
+    return urlsplit(url).hostname
+
+
+def _logo_name(tree) -> str | None:
+    """The alt text of the site's logo: how a page without a <title> suffix names its site."""
     for img in tree.iter("img"):
         ident = ((img.get("class") or "") + (img.get("id") or "") + (img.get("src") or "")).lower()
-        if "logo" in ident and img.get("alt"):
-            return norm_space(img.get("alt"))
-    return urlsplit(url).hostname
+        parent = img.getparent()
+        if parent is not None:
+            ident += (parent.get("class") or "").lower()
+        alt = norm_space(img.get("alt") or "")
+        if "logo" in ident and 2 <= len(alt) <= 20 and CJK_RE.search(alt):
+            return _SITE_SUFFIX.sub("", alt) or alt
+    for img in list(tree.iter("img"))[:3]:  # a masthead banner named like a paper or a site
+        alt = norm_space(img.get("alt") or "")
+        if 2 <= len(alt) <= 12 and _MASTHEAD.search(alt):
+            return alt
+    return None
 
 
 def breadcrumb(tree, page_lines, site: str | None) -> str | None:

@@ -80,6 +80,43 @@ def choose(url: str, tree) -> Profile | None:
     return None
 
 
+def known_host(host: str) -> str | None:
+    """The [hosts] domain `host` falls under, if any."""
+    for domain in sorted(load()[1], key=len, reverse=True):
+        if host_matches(host, domain):
+            return domain
+    return None
+
+
+def effective_url(url: str, tree) -> str:
+    """The URL as the original site would serve it, for host-based rules.
+
+    A page read from a mirror or a local replica (127.0.0.1, the big5 gateway) keeps its
+    original host in <link rel=canonical> / og:url, or in the absolute links it carries:
+    the known host they name most often stands in for the unknown one.
+    """
+    parts = urlsplit(url)
+    if known_host((parts.hostname or "").lower()):
+        return url
+    for link in tree.iter("link", "meta"):
+        rel = (link.get("rel") or link.get("property") or "").lower()
+        target = link.get("href") if rel == "canonical" else link.get("content") if rel == "og:url" else None
+        if target and target.startswith("http") and known_host((urlsplit(target).hostname or "").lower()):
+            return target
+    counts: dict[str, int] = {}
+    for a in tree.iter("a"):
+        href = a.get("href") or ""
+        if href.startswith("http"):
+            host = (urlsplit(href).hostname or "").lower()
+            if known_host(host):
+                counts[host] = counts.get(host, 0) + 1
+    if counts:
+        host, hits = max(counts.items(), key=lambda item: item[1])
+        if hits >= 2:
+            return parts._replace(netloc=host).geturl()
+    return url
+
+
 def site_for_host(url: str) -> str | None:
     host = (urlsplit(url).hostname or "").lower()
     hosts = load()[1]

@@ -38,7 +38,7 @@ class NewsSpider(scrapy.Spider):
 
     def __init__(self, *args, start_url: str | None = None, allow: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.site = sites.load(self.site_name or self.name)
+        self.site = self.navigation()
         given = split_urls(start_url)
         self.custom_start = bool(given)
         self.start_urls = given or list(self.site.start_urls)
@@ -50,6 +50,10 @@ class NewsSpider(scrapy.Spider):
         # Recorded in the runs table.
         given_args = {"start_url": start_url, "allow": allow, **kwargs}
         self.spider_args = {k: v for k, v in given_args.items() if v is not None}
+
+    def navigation(self) -> sites.Site:
+        """This spider's navigation rules from sites.toml."""
+        return sites.load(self.site_name or self.name)
 
     # -- links -----------------------------------------------------------------------------
 

@@ -10,6 +10,8 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet import error as neterr
 from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 
+from workercrawl.middlewares import AntiBotChallenge
+
 HTTP_ERROR = "http-error"
 ROBOTS = "robots-disallowed"
 OFFSITE = "offsite"
@@ -18,6 +20,7 @@ TIMEOUT = "timeout"
 DNS = "dns-error"
 CONNECTION = "connection-error"
 DOWNLOAD = "download-error"
+ANTIBOT = "anti-bot-challenge"
 
 _TIMEOUTS = (DownloadTimeoutError, neterr.TimeoutError, neterr.TCPTimedOutError)
 _DNS = (CannotResolveHostError, neterr.DNSLookupError)
@@ -32,6 +35,8 @@ def describe(failure) -> tuple[str, int | None, str]:
     if isinstance(exc, HttpError):
         status = exc.response.status
         return HTTP_ERROR, status, f"HTTP {status} after retries" if status >= 500 else f"HTTP {status}"
+    if isinstance(exc, AntiBotChallenge):
+        return ANTIBOT, exc.status, f"anti-bot challenge, not the page ({exc.detail}); the site is not supported"
     if isinstance(exc, IgnoreRequest):
         text = str(exc)
         if "robots.txt" in text:

@@ -107,3 +107,137 @@ def _raw_initial(db: Database) -> None:
         pk="url",
     )
     db["pages"].create_index(["article_url", "part"], find_unique_name=True)
+
+
+# -- after the first release: history, people, search, run counters ---------------------------
+
+@main(name="0002_article_versions")
+def _article_versions(db: Database) -> None:
+    db["article_versions"].create(
+        {
+            "id": int,
+            "url": str,               # the article (articles.url)
+            "content_hash": str,      # of this earlier body
+            "title": str,
+            "pretitle": str,
+            "subtitle": str,
+            "published_at": str,
+            "source": str,
+            "authors": str,           # JSON array
+            "editors": str,           # JSON array
+            "body": str,
+            "changed": str,           # JSON array: the fields the next version changed
+            "seen_at": str,           # the last time this version was fetched
+            "replaced_at": str,       # when the next version was fetched
+            "extractor_version": str,  # that read this version
+            "run_id": int,            # the run that saw the change
+        },
+        pk="id",
+        not_null={"url"},
+    )
+    db["article_versions"].create_index(["url", "replaced_at"], find_unique_name=True)
+    db["articles"].create_index(["site", "channel"], find_unique_name=True)
+
+
+def _people_select(ref: str, source: str = "") -> str:
+    """authors and editors of the articles row `ref` as (url, role, name, position) rows.
+
+    ref is `new` in a trigger; for a backfill, ref is an alias and source "articles AS a, "."""
+    parts = []
+    for role, column in (("author", "authors"), ("editor", "editors")):
+        value = f"{ref}.{column}"
+        array = f"CASE WHEN json_valid({value}) THEN CASE WHEN json_type({value}) = 'array' THEN {value} END END"
+        parts.append(f"SELECT {ref}.url, '{role}', j.value, j.key FROM {source}json_each({array}) AS j "
+                     "WHERE j.type = 'text' AND trim(j.value) != ''")
+    return " UNION ALL ".join(parts)
+
+
+@main(name="0003_article_people")
+def _article_people(db: Database) -> None:
+    """One row per (article, role, name): "all articles by reporter X" is an indexed lookup.
+
+    Kept in sync with articles.authors / articles.editors by triggers, whoever writes."""
+    db["article_people"].create(
+        {"url": str, "role": str, "name": str, "position": int},  # role: 'author' | 'editor'
+        pk=("url", "role", "name"),
+    )
+    db["article_people"].create_index(["name", "role"], find_unique_name=True)
+    insert = f"INSERT OR IGNORE INTO article_people (url, role, name, position) {_people_select('new')};"
+    db.execute(f"CREATE TRIGGER articles_people_insert AFTER INSERT ON articles BEGIN {insert} END")
+    db.execute(
+        "CREATE TRIGGER articles_people_update AFTER UPDATE OF url, authors, editors ON articles "
+        "WHEN old.url IS NOT new.url OR old.authors IS NOT new.authors OR old.editors IS NOT new.editors "
+        f"BEGIN DELETE FROM article_people WHERE url = old.url; {insert} END")
+    db.execute("CREATE TRIGGER articles_people_delete AFTER DELETE ON articles "
+               "BEGIN DELETE FROM article_people WHERE url = old.url; END")
+    db.execute("INSERT OR IGNORE INTO article_people (url, role, name, position) "
+               + _people_select("a", "articles AS a, "))
+
+
+_SEARCH_0004 = [
+    "CREATE VIRTUAL TABLE articles_fts USING fts5("
+    "title, body, content='article_search', content_rowid='id', tokenize='unicode61')",
+    # external-content sync: article_search → articles_fts
+    """CREATE TRIGGER article_search_ai AFTER INSERT ON article_search BEGIN
+  INSERT INTO articles_fts (rowid, title, body) VALUES (new.id, new.title, new.body);
+END""",
+    """CREATE TRIGGER article_search_ad AFTER DELETE ON article_search BEGIN
+  INSERT INTO articles_fts (articles_fts, rowid, title, body) VALUES ('delete', old.id, old.title, old.body);
+END""",
+    """CREATE TRIGGER article_search_au AFTER UPDATE OF title, body ON article_search BEGIN
+  INSERT INTO articles_fts (articles_fts, rowid, title, body) VALUES ('delete', old.id, old.title, old.body);
+  INSERT INTO articles_fts (rowid, title, body) VALUES (new.id, new.title, new.body);
+END""",
+    # articles → article_search: drop what no longer matches the article, copy the date
+    """CREATE TRIGGER articles_search_delete AFTER DELETE ON articles BEGIN
+  DELETE FROM article_search WHERE url = old.url;
+END""",
+    """CREATE TRIGGER articles_search_stale AFTER UPDATE OF url, title, pretitle, subtitle, body ON articles
+WHEN old.url IS NOT new.url OR old.title IS NOT new.title OR old.pretitle IS NOT new.pretitle
+  OR old.subtitle IS NOT new.subtitle OR old.body IS NOT new.body
+BEGIN
+  DELETE FROM article_search WHERE url = old.url;
+END""",
+    """CREATE TRIGGER articles_search_date AFTER UPDATE OF published_at ON articles
+WHEN old.published_at IS NOT new.published_at
+BEGIN
+  UPDATE article_search SET published_at = new.published_at WHERE url = new.url;
+END""",
+]
+
+
+@main(name="0004_search")
+def _search(db: Database) -> None:
+    """Segmented shadow rows + FTS5 index (see workercrawl/store/search.py), filled for the
+    articles already stored."""
+    from . import search
+
+    db["article_search"].create(
+        {"id": int, "url": str, "published_at": str, "title": str, "body": str},
+        pk="id",
+        not_null={"url"},
+    )
+    db["article_search"].create_index(["url"], unique=True, find_unique_name=True)
+    db["article_search"].create_index(["published_at"], find_unique_name=True)
+    for statement in _SEARCH_0004:
+        db.execute(statement)
+    search.reindex(db)
+
+
+RUN_COUNTERS = {  # runs column → Scrapy stats key
+    "items": "item_scraped_count",
+    "errors": "log_count/ERROR",
+    "retries": "retry/count",
+    "requests": "downloader/request_count",
+    "bytes": "downloader/response_bytes",
+    "elapsed": "elapsed_time_seconds",
+}
+
+
+@main(name="0005_run_counters")
+def _run_counters(db: Database) -> None:
+    """Scrapy's counters as columns (they were only in the stats JSON), filled for old runs."""
+    for column in RUN_COUNTERS:
+        db["runs"].add_column(column, float if column == "elapsed" else int)
+    sets = ", ".join(f'{column} = json_extract(stats, \'$."{key}"\')' for column, key in RUN_COUNTERS.items())
+    db.execute(f"UPDATE runs SET {sets} WHERE json_valid(stats)")

@@ -1,40 +1,30 @@
 """The Store: articles, rejects and runs in one SQLite file, raw pages in another.
 
 All SQL of the project lives in this package. Writes are buffered and committed in one
-transaction per file per flush, so a reader (WAL mode) never sees half a batch, and a
-killed crawl loses at most the unflushed batch, which the next run fetches again.
+transaction per file per flush — article rows, their previous versions, people rows and
+search rows together — so a reader (WAL mode) never sees half a batch, and a killed crawl
+loses at most the unflushed batch, which the next run fetches again.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
-
-from sqlite_utils import Database
+from typing import TextIO
 
 from workercrawl.urls import canonical_url
 
-from . import rows, schema
+from . import history, report, rows, schema, search
+from .db import DEFAULT_TIMEOUT, StoreError, describe, guarded, open_db
 
 logger = logging.getLogger(__name__)
 
 
 def now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
-
-
-def open_db(path: str | Path, migrations) -> Database:
-    """Open (creating the folder and file if needed), switch to WAL, apply pending migrations."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    db = Database(path)
-    db.enable_wal()
-    db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: durable commits minus the last on power loss
-    db.execute("PRAGMA foreign_keys=ON")
-    migrations.apply(db)
-    return db
 
 
 @dataclass
@@ -47,15 +37,32 @@ class FlushResult:
 
 
 class Store:
-    def __init__(self, path: str | Path, raw_path: str | Path | None = None):
-        self.db = open_db(path, schema.main)
-        self.raw = open_db(raw_path, schema.raw) if raw_path else None
+    """Open (and upgrade) the articles database at path, and the raw-page file if given.
+
+    create=False refuses a missing file (the read commands); timeout is how long to wait
+    for another writer's lock; segmenter turns texts into segmented texts for the search
+    index (default: jieba in this process; a bulk load can pass a process pool's map).
+    """
+
+    def __init__(self, path: str | Path, raw_path: str | Path | None = None, *, create: bool = True,
+                 timeout: float = DEFAULT_TIMEOUT, segmenter: search.Segmenter | None = None):
+        self.path, self.timeout = Path(path), timeout
+        self.raw_path = Path(raw_path) if raw_path else None
+        self.segmenter = segmenter or search.segment_all
+        self.db = open_db(path, schema.main, create=create, timeout=timeout)
+        search.register_functions(self.db.conn)
+        try:
+            self.raw = open_db(raw_path, schema.raw, create=create, timeout=timeout) if raw_path else None
+        except StoreError:
+            self.db.close()
+            raise
         self._articles: list[dict] = []
         self._rejects: list[dict] = []
         self._raw: list[dict] = []
 
     # -- runs ------------------------------------------------------------------------------
 
+    @guarded
     def start_run(self, spider: str, args: dict | None = None, settings: dict | None = None) -> int:
         table = self.db["runs"]
         table.insert({
@@ -64,13 +71,17 @@ class Store:
         })
         return table.last_pk
 
+    @guarded
     def finish_run(self, run_id: int, reason: str, stats: dict) -> None:
+        counters = {column: stats.get(key, None if column == "elapsed" else 0)
+                    for column, key in schema.RUN_COUNTERS.items()}
         self.db["runs"].update(run_id, {
             "finished_at": now(),
             "finish_reason": reason,
             "articles": stats.get("workercrawl/articles", 0),
             "rejects": stats.get("workercrawl/rejected", 0),
             "pages": stats.get("response_received_count", 0),
+            **counters,
             "stats": rows.dumps(stats),
         })
 
@@ -91,61 +102,71 @@ class Store:
         if self.raw is not None:
             self._raw.append(rows.raw_row(**kwargs))
 
+    @guarded
     def flush(self) -> FlushResult:
-        """Write everything queued: raw pages first, then articles and rejects in one transaction."""
+        """Write everything queued: raw pages first, then articles and rejects in one transaction.
+
+        On error nothing of the failed transaction is written and the queue is kept."""
         result = FlushResult()
         if self._raw:
-            with self.raw.atomic():
-                self.raw["pages"].upsert_all(self._raw, pk="url")
+            try:
+                with self.raw.atomic():
+                    self.raw["pages"].upsert_all(self._raw, pk="url")
+            except sqlite3.Error as exc:
+                raise describe(exc, self.raw_path, self.timeout) from exc
             result.raw_pages = len(self._raw)
             self._raw = []
         if self._articles or self._rejects:
             with self.db.atomic():
                 if self._articles:
-                    self._stamp_seen(self._articles, result)
-                    self.db["articles"].upsert_all(self._articles, pk="url")
+                    articles, versions = history.stamp(self.db, self._articles, result)
+                    self.db["articles"].upsert_all(articles, pk="url")
+                    if versions:
+                        self.db["article_versions"].insert_all(versions, pk="id")
+                    search.index_missing(self.db, articles, self.segmenter)
                 if self._rejects:
                     self.db["rejects"].insert_all(self._rejects, pk="id")
             result.rejects = len(self._rejects)
             self._articles, self._rejects = [], []
         return result
 
-    def _stamp_seen(self, batch: list[dict], result: FlushResult) -> None:
-        """first_seen survives re-crawls; last_seen is this fetch; count new/changed/unchanged."""
-        urls = list({row["url"] for row in batch})
-        marks = ",".join("?" * len(urls))
-        known = {
-            r["url"]: r for r in self.db.query(
-                f"SELECT url, first_seen, content_hash FROM articles WHERE url IN ({marks})", urls)
-        }
-        for row in batch:
-            old = known.get(row["url"])
-            row["first_seen"] = old["first_seen"] if old else row["fetched_at"]
-            row["last_seen"] = row["fetched_at"]
-            if old is None:
-                result.new += 1
-                known[row["url"]] = {"first_seen": row["first_seen"], "content_hash": row["content_hash"]}
-            elif old["content_hash"] != row["content_hash"]:
-                result.updated += 1
-            else:
-                result.unchanged += 1
-
     def close(self) -> None:
-        if self.pending:
-            self.flush()
-        for db in (self.db, self.raw):
-            if db is not None:
-                db.close()
+        try:
+            if self.pending:
+                self.flush()
+        finally:
+            for db in (self.db, self.raw):
+                if db is not None:
+                    db.close()
 
     # -- reads -----------------------------------------------------------------------------
 
+    @guarded
     def article(self, url: str) -> dict | None:
         found = list(self.db.query("SELECT * FROM articles WHERE url = ?", [canonical_url(url)]))
         return found[0] if found else None
 
+    @guarded
+    def versions(self, url: str) -> list[dict]:
+        """Earlier versions of an article, oldest first."""
+        return [dict(r) for r in self.db.query(
+            "SELECT * FROM article_versions WHERE url = ? ORDER BY replaced_at, id", [canonical_url(url)])]
+
+    @guarded
+    def articles_by(self, name: str, role: str | None = None) -> list[dict]:
+        """Articles naming this person as author or editor (role: 'author' / 'editor'), newest first."""
+        sql = ("SELECT a.published_at, a.source, a.title, a.url, p.role FROM article_people p "
+               "JOIN articles a ON a.url = p.url WHERE p.name = ?")
+        params = [name]
+        if role:
+            sql, params = sql + " AND p.role = ?", params + [role]
+        return [dict(r) for r in self.db.query(sql + " ORDER BY a.published_at DESC, a.url", params)]
+
+    @guarded
     def count(self, table: str) -> int:
         return self.db[table].count if table in self.db.table_names() else 0
 
+    @guarded
     def raw_pages(self, article_url: str) -> list[dict]:
         """The stored pages of one article, page 1 first, bodies decompressed (for re-extraction)."""
         if self.raw is None:
@@ -153,3 +174,33 @@ class Store:
         found = self.raw.query(
             "SELECT * FROM pages WHERE article_url = ? ORDER BY part", [canonical_url(article_url)])
         return [{**row, "body": rows.raw_body(row)} for row in found]
+
+    # -- search, stats, export (the CLI's commands of the same names) -------------------------
+
+    @guarded
+    def search(self, query: str, limit: int = 10, since: str | None = None) -> list[dict]:
+        """Best matches for a Chinese query (bm25): published_at, source, title, snippet, url,
+        site, channel, score. since: only articles published on or after this date prefix."""
+        if not isinstance(limit, int) or limit < 1:
+            raise ValueError(f"limit must be a positive number, not {limit!r}")
+        return search.run_search(self.db, query, limit, report.check_since(since))
+
+    @guarded
+    def stats(self) -> dict:
+        return {"database": str(self.path), **report.stats(self.db)}
+
+    @guarded
+    def export(self, out: TextIO, fmt: str = "jsonl", since: str | None = None) -> int:
+        """Write the articles to out as csv or jsonl; returns how many were written."""
+        return report.export(self.db, out, fmt, report.check_since(since))
+
+    @guarded
+    def reindex_search(self, everything: bool = False) -> int:
+        """Segment articles missing from the search index (all with everything=True)."""
+        with self.db.atomic():
+            return search.reindex(self.db, self.segmenter, everything=everything)
+
+    @guarded
+    def optimize_search(self) -> None:
+        """Merge the FTS index into one segment (after a bulk load: faster searches)."""
+        self.db.execute("INSERT INTO articles_fts (articles_fts) VALUES ('optimize')")

@@ -1,0 +1,208 @@
+"""Store benchmark: build a 100,000-article corpus, measure inserts, size and search latency.
+
+    python bench/store.py [--articles 100000] [--workers 2] [--repeat 15] [--db PATH]
+
+Articles come from bench/corpus.py (synthetic 中工网-like text, ~700 characters of body).
+They go through the real Store (add_article + flush in batches of 1,000: upserts, history,
+people triggers, jieba segmentation in a pool of --workers processes, FTS5 indexing).
+Then every query is run --repeat times through Store.search (limit 10, snippet included);
+p50/p95 per query length are printed as a markdown table and written to
+bench/results/store.json. Target: p95 < 50 ms at 100,000 articles.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import platform
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from corpus import article  # noqa: E402
+
+from workercrawl.store import Store  # noqa: E402
+from workercrawl.store import search as fts  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent
+QUERIES = {
+    "2 characters": ["工会", "职工", "权益", "技能", "安全", "企业"],
+    "3 characters": ["农民工", "劳动者", "总工会", "快递员", "工会法", "工作室"],
+    "4 characters": ["劳动竞赛", "职工书屋", "安全生产", "工匠精神", "法律援助", "技能竞赛"],
+}
+# Recall is measured for these too: 服务站 sits inside 服务站点, which jieba cuts 服务|站点 — a
+# word the segmentation cannot see, and the price of word-based search.
+RECALL_EXTRA = ["服务站"]
+BATCH = 1000
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
+
+
+def build(path: Path, n: int, workers: int) -> dict:
+    seg_seconds = 0.0
+    with multiprocessing.get_context("fork").Pool(workers, initializer=fts.tokenizer) as pool:
+        def segmenter(texts: list[str]) -> list[str]:
+            nonlocal seg_seconds
+            started = time.perf_counter()
+            out = pool.map(fts.segment, texts, chunksize=max(1, len(texts) // (workers * 4)))
+            seg_seconds += time.perf_counter() - started
+            return out
+
+        store = Store(path, segmenter=segmenter)
+        generate = store_seconds = 0.0
+        chars = 0
+        for start in range(0, n, BATCH):
+            t0 = time.perf_counter()
+            batch = [article(i) for i in range(start, min(n, start + BATCH))]
+            t1 = time.perf_counter()
+            for item in batch:
+                store.add_article(item, fetched_at="2025-01-01T00:00:00+00:00", spider="bench", run_id=None)
+                chars += len(item["body"]) + len(item["title"])
+            store.flush()
+            t2 = time.perf_counter()
+            generate, store_seconds = generate + t1 - t0, store_seconds + t2 - t1
+            if (start // BATCH) % 10 == 9:
+                print(f"  {start + BATCH:>7,} articles  {(start + BATCH) / store_seconds:,.0f}/s", file=sys.stderr)
+        store.close()
+    return {"articles": n, "generate_seconds": round(generate, 1), "store_seconds": round(store_seconds, 1),
+            "segment_seconds": round(seg_seconds, 1), "insert_rate": round(n / store_seconds),
+            "insert_rate_without_segmentation": round(n / (store_seconds - seg_seconds)),
+            "characters": chars, "segment_workers": workers}
+
+
+def sizes(path: Path) -> dict:
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    out = {"file_bytes": path.stat().st_size}
+    try:  # per-table pages, where SQLite has the dbstat table
+        groups = {"articles": ("articles", "idx_articles", "sqlite_autoindex_articles"),
+                  "search (segmented text + FTS index)": ("article_search", "articles_fts", "idx_article_search",
+                                                          "sqlite_autoindex_article_search"),
+                  "people": ("article_people", "idx_article_people", "sqlite_autoindex_article_people")}
+        pages = dict(conn.execute("SELECT name, sum(pgsize) FROM dbstat GROUP BY name").fetchall())
+        out["parts"] = {label: sum(v for k, v in pages.items() if k.startswith(prefixes))
+                        for label, prefixes in groups.items()}
+    except sqlite3.Error:
+        pass
+    conn.close()
+    return out
+
+
+def latency(path: Path, repeat: int, since: str | None = None) -> dict:
+    store = Store(path, create=False)
+    out = {}
+    try:
+        for label, words in QUERIES.items():
+            samples, per_query = [], {}
+            for word in words:
+                store.search(word, limit=10, since=since)  # warm the cache and jieba
+                times = []
+                for _ in range(repeat):
+                    started = time.perf_counter()
+                    hits = store.search(word, limit=10, since=since)
+                    times.append((time.perf_counter() - started) * 1000)
+                matches = store.db.execute("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?",
+                                           [fts.fts_query(word)]).fetchone()[0]
+                assert hits, word
+                per_query[word] = {"matches": matches, "p50_ms": round(statistics.median(times), 1)}
+                samples += times
+            out[label] = {"p50_ms": round(statistics.median(samples), 1), "p95_ms": round(percentile(samples, 0.95), 1),
+                          "max_ms": round(max(samples), 1), "samples": len(samples), "queries": per_query}
+    finally:
+        store.close()
+    return out
+
+
+def recall(path: Path) -> dict:
+    """Search (the MATCH Store.search runs) against plain substring search, per query word."""
+    words = [w for ws in QUERIES.values() for w in ws] + RECALL_EXTRA
+    conn = sqlite3.connect(path)
+    contains = {w: set() for w in words}
+    for url, text in conn.execute("SELECT url, coalesce(pretitle, '') || ' ' || title || ' ' || coalesce(subtitle, '') || ' ' || body FROM articles"):
+        for w in words:
+            if w in text:
+                contains[w].add(url)
+    out = {}
+    for w in words:
+        found = {url for (url,) in conn.execute(
+            "SELECT s.url FROM articles_fts JOIN article_search s ON s.id = articles_fts.rowid "
+            "WHERE articles_fts MATCH ?", [fts.fts_query(w)])}
+        both = len(found & contains[w])
+        out[w] = {"containing": len(contains[w]), "found": len(found),
+                  "recall": round(both / len(contains[w]), 4) if contains[w] else None,
+                  "precision": round(both / len(found), 4) if found else None}
+    conn.close()
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1))
+    parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--db", help="Build here and keep it (default: a temporary file, removed).")
+    args = parser.parse_args()
+
+    tmp = None if args.db else tempfile.TemporaryDirectory(prefix="workercrawl-bench-")
+    path = Path(args.db) if args.db else Path(tmp.name) / "workercrawl.db"
+    if path.exists():
+        sys.exit(f"{path} exists: pass a new path")
+    began = time.perf_counter()
+    print(f"building {args.articles:,} articles into {path} …", file=sys.stderr)
+    built = build(path, args.articles, args.workers)
+    size = sizes(path)
+    print("searching …", file=sys.stderr)
+    search = latency(path, args.repeat)
+    since = latency(path, max(3, args.repeat // 3), since="2024-01-01")
+    print("recall …", file=sys.stderr)
+    found = recall(path)
+    result = {
+        "build": built, "size": size, "recall": found,
+        "bytes_per_1000_articles": round(size["file_bytes"] / (args.articles / 1000)),
+        "search": search, "search_since_2024": since,
+        "target_p95_ms": 50, "total_seconds": round(time.perf_counter() - began),
+        "machine": {"python": platform.python_version(), "sqlite": sqlite3.sqlite_version,
+                    "cpus": os.cpu_count(), "platform": platform.platform()},
+    }
+    (ROOT / "results").mkdir(exist_ok=True)
+    (ROOT / "results" / "store.json").write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", "utf-8")
+    report(result)
+    if tmp:
+        tmp.cleanup()
+
+
+def report(r: dict) -> None:
+    b, mb = r["build"], 1024 * 1024
+    print(f"\n### Store benchmark: {b['articles']:,} articles\n")
+    print("| measure | value |\n|---|---|")
+    print(f"| insert rate (Store.add_article + flush, batches of {BATCH}) | {b['insert_rate']:,} articles/s |")
+    print(f"| … of which jieba segmentation ({b['segment_workers']} processes) | {b['segment_seconds']} s "
+          f"of {b['store_seconds']} s; without it {b['insert_rate_without_segmentation']:,} articles/s |")
+    print(f"| database size | {r['size']['file_bytes'] / mb:,.0f} MiB, {r['bytes_per_1000_articles'] / mb:.2f} MiB "
+          "per 1,000 articles |")
+    for part, value in r["size"].get("parts", {}).items():
+        print(f"| … {part} | {value / mb:,.0f} MiB |")
+    print("\n| query length | p50 | p95 | max | samples | queries (matching articles) |\n|---|---|---|---|---|---|")
+    for label, row in r["search"].items():
+        queries = ", ".join(f"{w} ({q['matches']:,}: {q['p50_ms']} ms)" for w, q in row["queries"].items())
+        print(f"| {label} | {row['p50_ms']} ms | {row['p95_ms']} ms | {row['max_ms']} ms | {row['samples']} | {queries} |")
+    for label, row in r["search_since_2024"].items():
+        print(f"| {label}, since 2024 | {row['p50_ms']} ms | {row['p95_ms']} ms | {row['max_ms']} ms | {row['samples']} | |")
+    print("\n| word | articles containing it | found by search | recall | precision |\n|---|---|---|---|---|")
+    for word, row in r["recall"].items():
+        print(f"| {word} | {row['containing']:,} | {row['found']:,} | {row['recall']} | {row['precision']} |")
+    print(f"\ntarget: p95 < {r['target_p95_ms']} ms; total {r['total_seconds']} s on {r['machine']['cpus']} CPUs, "
+          f"SQLite {r['machine']['sqlite']}")
+
+
+if __name__ == "__main__":
+    main()

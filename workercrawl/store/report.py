@@ -1,0 +1,107 @@
+"""Read-side summaries: `stats` (the quick health view) and `export` (CSV / JSON lines)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from typing import TextIO
+
+EXPORT_COLUMNS = (
+    "url", "published_at", "site", "channel", "source", "title", "pretitle", "subtitle",
+    "authors", "editors", "body", "images", "page_no", "page_name", "pages",
+    "first_seen", "last_seen", "content_hash", "extractor_version",
+)
+NAME_LISTS = ("authors", "editors")
+FORMATS = ("csv", "jsonl")
+CSV_NAME_SEPARATOR = "、"  # authors/editors in a CSV cell: 李国、孙欣
+_SINCE = re.compile(r"^\d{4}(-\d{2}(-\d{2}([T ]\d{2}:\d{2}(:\d{2})?)?)?)?$")
+
+
+def check_since(value: str | None) -> str | None:
+    """A date prefix compared with published_at: 2024, 2024-05, 2024-05-20 (or None)."""
+    if value in (None, ""):
+        return None
+    value = value.strip()
+    if not _SINCE.match(value):
+        raise ValueError(f"not a date: {value!r} (use YYYY, YYYY-MM or YYYY-MM-DD)")
+    return value.replace(" ", "T")
+
+
+def _share(part: int, total: int) -> float:
+    return round(part / total, 4) if total else 0.0
+
+
+def stats(db) -> dict:
+    """Counts per site, channel, source and month, and field coverage (shares of articles)."""
+    one = lambda sql, params=(): db.execute(sql, params).fetchone()[0]  # noqa: E731
+    total = one("SELECT count(*) FROM articles")
+    coverage = {
+        "published_at": _share(one("SELECT count(published_at) FROM articles"), total),
+        "time": _share(one("SELECT count(*) FROM articles WHERE published_at GLOB '????-??-??T*'"), total),
+        "source": _share(one("SELECT count(source) FROM articles"), total),
+        "authors": _share(one("SELECT count(DISTINCT url) FROM article_people WHERE role = 'author'"), total),
+        "editors": _share(one("SELECT count(DISTINCT url) FROM article_people WHERE role = 'editor'"), total),
+    }
+
+    def counts(sql: str) -> list[dict]:
+        return [dict(r) for r in db.query(sql)]
+
+    last_run = [dict(r) for r in db.query(
+        "SELECT id, spider, started_at, finished_at, finish_reason, pages, items, articles, rejects, "
+        "errors, retries, bytes FROM runs ORDER BY id DESC LIMIT 1")]
+    return {
+        "articles": total,
+        "versions": one("SELECT count(*) FROM article_versions"),
+        "rejects": one("SELECT count(*) FROM rejects"),
+        "runs": one("SELECT count(*) FROM runs"),
+        "coverage": coverage,
+        "by_site": counts("SELECT site, count(*) AS articles FROM articles GROUP BY site ORDER BY articles DESC, site"),
+        "by_channel": counts("SELECT site, channel, count(*) AS articles FROM articles "
+                             "GROUP BY site, channel ORDER BY articles DESC, site, channel"),
+        "by_source": counts("SELECT source, count(*) AS articles FROM articles "
+                            "GROUP BY source ORDER BY articles DESC, source"),
+        "by_month": counts("SELECT substr(published_at, 1, 7) AS month, count(*) AS articles FROM articles "
+                           "GROUP BY month ORDER BY month IS NULL, month"),
+        "last_run": last_run[0] if last_run else None,
+        "last_run_rejects": counts(
+            "SELECT reason, count(*) AS rejects FROM rejects WHERE run_id = (SELECT max(id) FROM runs) "
+            "GROUP BY reason ORDER BY rejects DESC, reason"),
+    }
+
+
+def _rows(db, since: str | None):
+    sql = f"SELECT {', '.join(EXPORT_COLUMNS)} FROM articles"
+    if since:
+        return db.query(sql + " WHERE published_at >= ? ORDER BY published_at, url", [since])
+    return db.query(sql + " ORDER BY published_at, url")
+
+
+def export(db, out: TextIO, fmt: str, since: str | None = None) -> int:
+    """Write articles (published since `since`, oldest first) to out; return how many.
+
+    jsonl: one object per line, authors/editors/images as arrays. csv: a header row, names
+    joined with 、, images as JSON text."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown export format {fmt!r} (use {' or '.join(FORMATS)})")
+    count = 0
+    writer = csv.writer(out) if fmt == "csv" else None
+    if writer:
+        writer.writerow(EXPORT_COLUMNS)
+    for row in _rows(db, since):
+        record = dict(row)
+        for name in NAME_LISTS + ("images",):
+            try:
+                record[name] = json.loads(record[name]) if record[name] else []
+            except ValueError:
+                pass  # written by hand outside the store: export as is
+        if writer:
+            for name in NAME_LISTS:
+                if isinstance(record[name], list):
+                    record[name] = CSV_NAME_SEPARATOR.join(map(str, record[name]))
+            record["images"] = json.dumps(record["images"], ensure_ascii=False) if record["images"] else ""
+            writer.writerow([record[name] for name in EXPORT_COLUMNS])
+        else:
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        count += 1
+    return count
