@@ -104,8 +104,11 @@ def test_nothing_is_visible_before_flush(store, tmp_path):
     store.add_article(article(), fetched_at="t", spider="workercn", run_id=None)
     reader = sqlite3.connect(tmp_path / "sub" / "workercrawl.db")
     assert reader.execute("SELECT count(*) FROM articles").fetchone() == (0,)
+    assert reader.execute("SELECT count(*) FROM article_search").fetchone() == (0,)
     store.flush()
-    assert reader.execute("SELECT count(*) FROM articles").fetchone() == (1,)
+    # the whole batch at once: the article, its people and its search row
+    assert reader.execute("SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM article_people), "
+                          "(SELECT count(*) FROM articles_fts WHERE articles_fts MATCH '职工')").fetchone() == (1, 2, 1)
     reader.close()
 
 

@@ -250,6 +250,9 @@ def _export_to_file(store, target: Path, fmt: str, since: str | None, encoding: 
     try:
         with os.fdopen(handle, "w", encoding=encoding, newline="") as out:
             count = store.export(out, fmt, since)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600: give the file the usual mode
         os.replace(tmp, target)
         return count
     except OSError as exc:

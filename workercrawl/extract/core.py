@@ -25,8 +25,9 @@ _URL_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})[-/_]?(0[1-9]|1[0-2])[-/_]?(0[1-
 _ERROR_PAGE = re.compile(r"404|页面不存在|页面未找到|找不到(?:该|此|您要访问的)?页面|页面已删除|已被删除|不存在或已|Not Found|访问的页面", re.I)
 _CHALLENGE = re.compile(r"\$_ts|_\$[a-zA-Z]{2}|__jsl_clearance|acw_sc__v2|challenge-platform|请开启JavaScript|enable JavaScript", re.I)
 _ENP = re.compile(r"<(?:founder-)?(title|subtitle|introtitle|pretitle|date|author|nodename)>(.*?)</", re.S | re.I)
-_IMG_SKIP = re.compile(r"qrcode|qr_code|erweima|ewm|logo|icon|share|weixin|wechat|/ad/|spacer|blank\.gif|loading", re.I)
+_IMG_SKIP = re.compile(r"qrcode|qr_code|erweima|ewm|logo|icon|share|weixin|wechat|(?:^|[/.])ads?[./_]|ad_\d+x\d+|spacer|blank\.gif|loading|\.gif(?:$|\?)", re.I)
 _IMG_SIZE = re.compile(r"\d+")
+_INTRO = re.compile(r"^[【\[]?\s*(?:导语|导读|简介|专题简介|内容简介|摘要)\s*[】\]]?\s*[:：]?")
 _QR_PROMPT = re.compile(r"二维码|扫码关注|扫一扫|长按识别|关注(?:我们|公众号|该公众号)")
 _FOOTER = re.compile(r"Copyright|版权所有|版權所有|©|ICP\s*备|公网安备|关于我们|违法和不良信息")
 
@@ -198,7 +199,8 @@ def _regions(page_lines: list[Line], title: str, paragraphs: list[str]) -> tuple
         above = [l for l in page_lines[max(0, top - 2): top] if metalib.parse_line(l.text)]
         header = above + page_lines[top + 1: start]
     else:
-        header = page_lines[max(0, start - 4): start]
+        # headline not found: only labelled lines ('发布时间：…'), never a sidebar's bare dates
+        header = [l for l in page_lines[max(0, start - 4): start] if metalib.has_label(l.text)]
     trailer = []
     for line in page_lines[end + 1: end + 13]:
         if _FOOTER.search(line.text):
@@ -217,10 +219,12 @@ def _region_meta(region: list[Line], trailer: bool = False) -> metalib.Meta:
         for line in region:
             if len(line.text) <= 100 and not metalib.is_weekday_header(line.text):
                 label = metalib.parse_line(line.text)
-                stamp = (label and label.published_at) or parse_datetime(line.text)
-                if stamp:
-                    found.published_at = stamp
+                if label and label.published_at and metalib.has_label(line.text):
+                    found.published_at = label.published_at
                     break
+                stamp = parse_datetime(line.text)
+                if stamp and not found.loose_published_at:
+                    found.loose_published_at = stamp
     for line in region:
         text = line.text
         if metalib.is_weekday_header(text):
@@ -245,9 +249,9 @@ def _generic_subtitle(header: list[Line], title: str) -> str | None:
         if (metalib.parse_line(text) is not None or metalib.credit_line(text) is not None
                 or metalib.EPAPER_HEADER.match(text) or metalib.is_weekday_header(text)):
             break
-        before_meta.append(line.text)
-    if len(before_meta) == 1:
-        text = before_meta[0]
+        before_meta.append(line)
+    if len(before_meta) == 1 and not before_meta[0].caption:
+        text = before_meta[0].text
         if (4 <= len(text) <= 60 and not is_noise(text) and compact(text) != compact(title)
                 and not headline._CRUMB_LINE.match(text) and not DATE_RE.search(text)):
             return text
@@ -278,7 +282,8 @@ def _published_at(tree, url, profile, enp, found) -> str | None:
         tree, "article:published_time", "publishdate", "pubdate", "publish_date", "PubDate",
         "og:release_date", "dc.date", "dc.date.issued", "datePublished", "firstpublishedtime",
     )
-    return normalize_datetime(tagged) or normalize_datetime(enp.get("date")) or url_date(url)
+    return (normalize_datetime(tagged) or normalize_datetime(enp.get("date")) or found.loose_published_at
+            or url_date(url))
 
 
 def _not_article(tree, url, title, paragraphs, encoding, cleaned_links=0, cleaned_dates=0) -> Rejection | None:
@@ -302,6 +307,10 @@ def _not_article(tree, url, title, paragraphs, encoding, cleaned_links=0, cleane
         return Rejection(url, NOT_ARTICLE, f"{what}: {size} characters of text", encoding)
     if chinese and prose < 80 and _attachment(tree):
         return Rejection(url, NOT_ARTICLE, "attachment page: the content is a linked or embedded file", encoding)
+    if chinese and size < 400 and tree.find(".//video") is not None:
+        return Rejection(url, NOT_ARTICLE, f"video page: a player and {size} characters of description", encoding)
+    if chinese and len(paragraphs) == 1 and size < 200 and _INTRO.match(paragraphs[0]):
+        return Rejection(url, NOT_ARTICLE, "landing page: an introduction and links, no article", encoding)
     if cleaned_dates >= 5 and cleaned_dates * 2 >= len(paragraphs):
         return Rejection(url, NOT_ARTICLE, f"list page: {cleaned_dates} dated items among {len(paragraphs)} lines", encoding)
     if cleaned_links >= 5 and len(compact(title or "")) <= 6 and cleaned_links * 10 >= len(paragraphs) * 7:

@@ -104,24 +104,21 @@ def body_lines(tree, html: str, url: str, page_lines: list[Line], title: str = "
     kept = "".join(whole_key for whole_key in (l.key for l in found))
     keys = [line.key for line in page_lines]
     sure = [i for i, k in enumerate(keys) if k and (k in whole or (len(k) >= 20 and k in kept))]
-    # Nothing above the headline is article text (navigation, sidebars of table layouts).
     title_key = compact(title)
-    heads = [i for i, k in enumerate(keys) if title_key and k == title_key]
-    if heads and sure:
-        # the headline occurrence right above the first real paragraph (it may recur lower down)
-        first = next((i for i in sure if _is_paragraph(page_lines[i])), None)
-        top = max((i for i in heads if first is not None and i < first), default=None)
-        if top is not None:
-            sure = [i for i in sure if i > top]
     if sure:
         # short lines (sub-headings) inside merged extractor text count between sure lines
         span = range(sure[0], sure[-1] + 1)
-        picked = set(sure) | {i for i in span if keys[i] and keys[i] in kept}
-        shaped = [page_lines[i] for i in sorted(picked)]
+        picked = sorted(set(sure) | {i for i in span if keys[i] and keys[i] in kept})
     else:
-        shaped = []
-    if _thin(shaped) < _thin(found) * 0.9:
+        picked = []
+    if _thin([page_lines[i] for i in picked]) < _thin(found) * 0.9:
         return None, _below_title(found, title_key)  # the DOM disagrees: trust the extractor's text
+    # Nothing above the headline is article text (navigation, sidebars of table layouts):
+    # cut at the headline occurrence right above the first real paragraph.
+    heads = [i for i, k in enumerate(keys) if title_key and k == title_key]
+    first = next((i for i in picked if _is_paragraph(page_lines[i])), None)
+    top = max((i for i in heads if first is not None and i < first), default=None)
+    shaped = [page_lines[i] for i in picked if top is None or i > top]
     return container(shaped), shaped
 
 

@@ -45,12 +45,19 @@ def _candidates(tree):
         yield el
 
 
+def _all(tree, selectors):
+    for selector in selectors or ():
+        yield from select(tree, selector)
+
+
 def find_title(tree, selectors=()) -> str:
     """Profile selector, else the heading that agrees with <title>, else <title>'s head."""
-    found = select(tree, selectors)
-    if found:
-        text = text_of(found[0])
-        if text:
+    whole = compact(title_tag(tree))
+    for el in _all(tree, selectors):
+        text = text_of(el)
+        key = compact(text)
+        # a profile's selector can also hit a logo <h1>: the headline is long or in <title>
+        if len(key) >= 5 and (not whole or key in whole or len(key) >= 8):
             return text
     head, _ = split_title_tag(title_tag(tree))
     og = meta_content(tree, "og:title")

@@ -54,6 +54,10 @@ def _names(chunk: str) -> list[str]:
     return out
 
 
+def has_label(text: str) -> bool:
+    return bool(_LABEL_RE.search(text))
+
+
 def has_role(text: str) -> bool:
     return bool(_ROLE_RE.search(text))
 
@@ -139,10 +143,12 @@ class Meta:
     source: str | None = None
     authors: list[str] = field(default_factory=list)
     editors: list[str] = field(default_factory=list)
+    loose_published_at: str | None = None  # an unlabelled date near the headline: a last resort
 
     def merge(self, other: "Meta") -> None:
         """Fill what is still missing; names accumulate."""
         self.published_at = self.published_at or other.published_at
+        self.loose_published_at = self.loose_published_at or other.loose_published_at
         self.source = self.source or other.source
         self.authors = normalize_names(self.authors + other.authors)
         self.editors = normalize_names(self.editors + other.editors)
@@ -209,7 +215,7 @@ def is_weekday_header(line: str) -> bool:
 
 # '第03版:工会', '07版:人物', '版面:07: 人物' (Founder's page header)
 EPAPER_PAGE = re.compile(
-    r"(?:第?\s*0*(?P<no>\d{1,3})\s*版|版面\s*[:：]\s*0*(?P<no2>\d{1,3}))\s*[:：]\s*(?P<name>[\u4e00-\u9fff·]{1,10})"
+    r"(?:第?\s*0*(?P<no>\d{1,3})\s*版|版面\s*[:：]\s*0*(?P<no2>\d{1,3}))\s*(?:[:：]\s*|\s+)(?P<name>(?!上一|下一)[\u4e00-\u9fff·]{1,10})"
 )
 
 
