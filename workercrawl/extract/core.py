@@ -25,7 +25,7 @@ _URL_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})[-/_]?(0[1-9]|1[0-2])[-/_]?(0[1-
 _ERROR_PAGE = re.compile(r"404|页面不存在|页面未找到|找不到(?:该|此|您要访问的)?页面|页面已删除|已被删除|不存在或已|Not Found|访问的页面", re.I)
 _CHALLENGE = re.compile(r"\$_ts|_\$[a-zA-Z]{2}|__jsl_clearance|acw_sc__v2|challenge-platform|请开启JavaScript|enable JavaScript", re.I)
 _ENP = re.compile(r"<(?:founder-)?(title|subtitle|introtitle|pretitle|date|author|nodename)>(.*?)</", re.S | re.I)
-_IMG_SKIP = re.compile(r"qrcode|qr_code|erweima|ewm|logo|icon|share|weixin|wechat|(?:^|[/.])ads?[./_]|ad_\d+x\d+|spacer|blank\.gif|loading|\.gif(?:$|\?)", re.I)
+_IMG_SKIP = re.compile(r"qrcode|qr_code|(?:^|[/_.-])qr(?:[/_.-]|$)|erweima|ewm|logo|icon|share|weixin|wechat|(?:^|[/.])ads?[./_]|ad_\d+x\d+|spacer|blank\.gif|loading|\.gif(?:$|\?)", re.I)
 _IMG_SIZE = re.compile(r"\d+")
 _INTRO = re.compile(r"^[【\[]?\s*(?:导语|导读|简介|专题简介|内容简介|摘要)\s*[】\]]?\s*[:：]?")
 _QR_PROMPT = re.compile(r"二维码|扫码关注|扫一扫|长按识别|关注(?:我们|公众号|该公众号)")
@@ -122,7 +122,7 @@ def _extract(body, url, headers, more_pages) -> Article | Rejection:
         or headline.breadcrumb(tree, page_lines, site)
         or headline.channel_from_title(tree, site)
     )
-    images = _images(tree, url, box, profile, cleaned.captions)
+    images = _images(tree, url, box, profile, cleaned.captions, _lead_images(page_lines, title, box))
     return Article(
         url=url,
         title=title,
@@ -327,10 +327,27 @@ def _not_article(tree, url, title, paragraphs, encoding, cleaned_links=0, cleane
     return None
 
 
-def _images(tree, url, box, profile, captions) -> list[Image]:
+def _lead_images(page_lines: list[Line], title: str, box) -> list:
+    """Figures between the headline and the body container (a lead photo under the title)."""
+    key = compact(title)
+    head = next((l.element for l in page_lines if key and l.key == key), None)
+    if head is None or box is None:
+        return []
+    found, started = [], False
+    for el in head.getroottree().iter():
+        if el is head:
+            started = True
+        elif el is box:
+            break
+        elif started and el.tag == "img" and not any(a.tag == "a" for a in el.iterancestors()):
+            found.append(el)  # linked thumbnails are navigation, not figures
+    return found[:2]
+
+
+def _images(tree, url, box, profile, captions, lead=()) -> list[Image]:
     nodes = list(box.iter("img")) if box is not None else []
-    outside = [n for n in select(tree, profile.images) if n not in nodes] if profile else []
-    nodes += outside
+    outside = [n for n in [*lead, *(select(tree, profile.images) if profile else [])] if n not in nodes]
+    nodes = outside[:len(lead)] + nodes + outside[len(lead):]
     out: list[Image] = []
     spare = list(captions)
     for img in nodes:
