@@ -13,7 +13,7 @@ from .article import (
 )
 from .clean import body_length, clean_lines, is_noise
 from .decode import DecodeError, decode_html
-from .dom import Line, ParseError, lines, meta_content, parse, select, text_of
+from .dom import Line, ParseError, lines, meta_content, parse, select, select_first, text_of
 from .generic import body_lines, prose_length
 from .normalize import DATE_RE, make_iso, normalize_datetime, normalize_names, parse_datetime
 from .text import CJK_RE, compact, norm_space
@@ -425,7 +425,8 @@ def _masthead_page(page_lines: list[Line]) -> str | None:
 
 def _headline_part(tree, selectors, title: str) -> str | None:
     """引题/副题 from the usual class names, when short and not the headline itself."""
-    text = _first_text(tree, selectors)
+    found = select_first(tree, selectors)
+    text = text_of(found[0]) if found else None
     if text and len(text) <= 60 and compact(text) != compact(title):
         return text
     return None

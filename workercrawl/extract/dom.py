@@ -51,6 +51,13 @@ def css(selector: str) -> CSSSelector:
     return CSSSelector(selector)
 
 
+def select_first(tree, selectors) -> list:
+    """Elements matched by any of `selectors`, in document order: one pass over the tree."""
+    if not selectors:
+        return []
+    return css(", ".join(selectors))(tree)
+
+
 def select(tree, selectors) -> list:
     """Elements matched by the first selector (of a list) that matches anything."""
     if isinstance(selectors, str):

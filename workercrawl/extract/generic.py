@@ -70,9 +70,9 @@ def candidate_lines(tree, html: str, url: str, page_prose: int = 0, chinese: boo
         found = _trafilatura(tree, url, precision)
         if _prose(found) > _prose(best):
             best = found
-        if _prose(best) >= enough:
-            return best
-    if _prose(best) < ENOUGH:  # both trafilatura passes missed: readability's scoring may not
+        if _prose(best) >= min(enough, page_prose):
+            return best  # enough, or all the prose the page has: another pass cannot find more
+    if _prose(best) < ENOUGH <= page_prose:  # both trafilatura passes missed: readability may not
         found = _readability(html)
         if _prose(found) > _prose(best):
             best = found

@@ -42,6 +42,9 @@ class Profile:
         return not self.markers or any(select(tree, m) for m in self.markers)
 
 
+_HREF_HOST = re.compile(r"^https?://([^/:?#]+)", re.I)
+
+
 def host_matches(host: str, domain: str) -> bool:
     return host == domain or host.endswith("." + domain)
 
@@ -80,9 +83,15 @@ def choose(url: str, tree) -> Profile | None:
     return None
 
 
+@lru_cache(maxsize=1)
+def _domains() -> tuple[str, ...]:
+    return tuple(sorted(load()[1], key=len, reverse=True))  # the longest (most specific) first
+
+
+@lru_cache(maxsize=4096)
 def known_host(host: str) -> str | None:
     """The [hosts] domain `host` falls under, if any."""
-    for domain in sorted(load()[1], key=len, reverse=True):
+    for domain in _domains():
         if host_matches(host, domain):
             return domain
     return None
@@ -105,9 +114,9 @@ def effective_url(url: str, tree) -> str:
             return target
     counts: dict[str, int] = {}
     for a in tree.iter("a"):
-        href = a.get("href") or ""
-        if href.startswith("http"):
-            host = (urlsplit(href).hostname or "").lower()
+        match = _HREF_HOST.match(a.get("href") or "")
+        if match:
+            host = match.group(1).lower()
             if known_host(host):
                 counts[host] = counts.get(host, 0) + 1
     if counts:
