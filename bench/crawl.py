@@ -70,7 +70,7 @@ def extraction_alone(site: Path, paths: list[Path], workers: int) -> float:
 def crawl(site_url: str, db: Path, raw: Path, workers: int, extra: list[str]) -> dict:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     command = [
-        sys.executable, "-m", "scrapy", "crawl", "workercn", "-a", f"start_url={site_url}/acftu",
+        sys.executable, "-m", "scrapy", "crawl", "workercn", "-a", f"start_url={site_url}/acftu", "-a", "max_pages=0",
         "-s", f"WORKERCRAWL_DB={db}", "-s", f"WORKERCRAWL_RAW_DB={raw}", "-s", "DOWNLOAD_DELAY=0",
         "-s", "AUTOTHROTTLE_ENABLED=0", "-s", "CLOSESPIDER_PAGECOUNT=0", "-s", "LOG_LEVEL=WARNING",
         "-s", f"WORKERCRAWL_EXTRACT_WORKERS={workers}", *extra,
