@@ -10,11 +10,11 @@ from __future__ import annotations
 import logging
 
 from scrapy import signals
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import CloseSpider, NotConfigured
 from scrapy.settings import SETTINGS_PRIORITIES
 
 from workercrawl.items import PageItem
-from workercrawl.store import Store
+from workercrawl.store import Store, StoreError
 
 logger = logging.getLogger(__name__)
 
@@ -45,9 +45,16 @@ class StoragePipeline:
 
     def open_spider(self):
         spider = self.crawler.spider
-        self.store = Store(self.path, self.raw_path)
-        self.run_id = self.store.start_run(
-            spider.name, getattr(spider, "spider_args", {}), cmdline_settings(self.crawler.settings))
+        try:
+            self.store = Store(self.path, self.raw_path)
+            self.run_id = self.store.start_run(
+                spider.name, getattr(spider, "spider_args", {}), cmdline_settings(self.crawler.settings))
+        except StoreError as exc:  # locked, read-only, corrupt…: one line, and no crawl
+            if self.store is not None:
+                self.store.close()
+                self.store = None
+            logger.error("cannot store this crawl: %s", exc)
+            raise CloseSpider("store-error") from None
         logger.info("storing into %s (raw pages: %s), run %s", self.path, self.raw_path or "off", self.run_id)
 
     def process_item(self, item):

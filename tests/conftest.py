@@ -8,6 +8,7 @@ import re
 import subprocess
 import sys
 import threading
+import time
 import tomllib
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -35,6 +36,10 @@ class ReplicaServer:
         self.root = root.resolve()
         self.substitutions = dict(substitutions or {})
         self.log: list[Hit] = []
+        # Tests that change the site between runs: rewrite(path, body) → body, and a delay
+        # (seconds) before answering paths matching slow_paths.
+        self.rewrite = None
+        self.delay, self.slow_paths = 0.0, re.compile(r"$^")
         config = root / "_site.toml"
         table = tomllib.loads(config.read_text("utf-8")) if config.exists() else {}
         self.rules = [(re.compile(r["path"]), r["value"]) for r in table.get("content_type", [])]
@@ -89,6 +94,10 @@ class ReplicaServer:
                     body, status, ctype = target.read_bytes(), server.status(path), server.content_type(path)
                     for old, new in server.substitutions.items():
                         body = body.replace(old, new)
+                    if server.rewrite is not None:
+                        body = server.rewrite(path, body)
+                if server.delay and server.slow_paths.search(path):
+                    time.sleep(server.delay)
                 server.log.append(Hit(self.path, self.headers.get("Host", ""), status))
                 self.send_response(status)
                 self.send_header("Content-Type", ctype)

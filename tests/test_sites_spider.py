@@ -27,7 +27,10 @@ BASE = "http://127.0.0.1:8000"
 
 def spider(**args) -> SitesSpider:
     crawler = get_crawler(SitesSpider, {"ROBOTSTXT_OBEY": False})
-    return SitesSpider.from_crawler(crawler, **args)
+    made = SitesSpider.from_crawler(crawler, **args)
+    if getattr(made, "argument_exception", None):  # a crawl would close it at start: bad-arguments
+        raise made.argument_exception
+    return made
 
 
 def page(site: str, path: str, url: str | None = None, ctype="text/html", meta=None) -> HtmlResponse:

@@ -24,7 +24,10 @@ MIRROR = "http://127.0.0.1:8001"
 
 def spider(cls, **args):
     crawler = get_crawler(cls, {"ROBOTSTXT_OBEY": False})
-    return cls.from_crawler(crawler, **args)
+    made = cls.from_crawler(crawler, **args)
+    if getattr(made, "argument_exception", None):  # a crawl would close it at start: bad-arguments
+        raise made.argument_exception
+    return made
 
 
 def response(site: str, path: str, url: str | None = None, charset: str | None = None, meta=None) -> HtmlResponse:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
 import io
 import json
 import os
@@ -14,90 +13,12 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .extract import extract_article
-from .extract.dom import meta_content
-from .extract.decode import DecodeError, decode_html
-
-HTML_SUFFIXES = (".html", ".htm", ".shtml", ".html.gz", ".htm.gz", ".shtml.gz")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="workercrawl")
 def cli():
     """Crawl and clean Chinese trade-union news."""
-
-
-def _html_files(paths: tuple[str, ...]) -> list[Path]:
-    files: list[Path] = []
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            files += sorted(p for p in path.rglob("*") if p.is_file() and p.name.lower().endswith(HTML_SUFFIXES))
-        elif path.is_file():
-            files.append(path)
-        else:
-            raise click.BadParameter(f"no such file or folder: {raw}", param_hint="PATH")
-    return files
-
-
-def _read(path: Path) -> bytes:
-    data = path.read_bytes()
-    if path.name.lower().endswith(".gz"):
-        data = gzip.decompress(data)
-    return data
-
-
-def page_url(path: Path, body: bytes) -> str:
-    """The page's URL: a sidecar NAME.url, else <link rel=canonical> / og:url, else file://."""
-    stem = path.name[:-3] if path.name.lower().endswith(".gz") else path.name
-    for sidecar in (path.with_name(stem + ".url"), path.with_name(Path(stem).stem + ".url")):
-        if sidecar.is_file():
-            return sidecar.read_text("utf-8").strip()
-    try:
-        from .extract.dom import parse
-
-        tree = parse(decode_html(body)[0])
-        for link in tree.iter("link"):
-            if (link.get("rel") or "").lower() == "canonical" and link.get("href", "").startswith("http"):
-                return link.get("href").strip()
-        og = meta_content(tree, "og:url")
-        if og and og.startswith("http"):
-            return og
-    except (DecodeError, ValueError):
-        pass
-    return path.resolve().as_uri()
-
-
-@cli.command()
-@click.argument("paths", nargs=-1, required=True)
-@click.option("--url", help="URL of the page (only with a single file).")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object per page to stdout.")
-def extract(paths, url, as_json):
-    """Extract articles from saved HTML files or folders (.html, .htm, .shtml, optionally .gz)."""
-    files = _html_files(paths)
-    if url and len(files) != 1:
-        raise click.UsageError("--url needs exactly one file")
-    rejected = 0
-    for path in files:
-        try:
-            body = _read(path)
-        except (OSError, EOFError, gzip.BadGzipFile) as exc:
-            click.echo(f"error: cannot read {path}: {exc}", err=True)
-            rejected += 1
-            continue
-        result = extract_article(body, url or page_url(path, body))
-        record = result.to_dict()
-        if record["status"] != "article":
-            rejected += 1
-            record = {k: record[k] for k in ("url", "status", "reason", "detail")}
-        if as_json:
-            click.echo(json.dumps(record, ensure_ascii=False))
-        elif record["status"] == "article":
-            click.echo(f"{path}: {record['published_at'] or '-'}  {record['title']}  [{record['source'] or '-'}]")
-        else:
-            click.echo(f"{path}: rejected ({record['reason']}: {record['detail']})")
-    if not as_json:
-        click.echo(f"{len(files)} pages, {len(files) - rejected} articles, {rejected} rejected", err=True)
 
 
 @cli.command("sites")
@@ -143,12 +64,12 @@ def db_options(command):
 
 
 @contextmanager
-def opened_store(db_path: str, timeout: float):
+def opened_store(db_path: str, timeout: float, raw_path: str | None = None, create: bool = False):
     """The Store, or a one-line error and exit status 1 (locked, read-only, corrupt, too new…)."""
     from .store import Store, StoreError
 
     try:
-        store = Store(db_path, create=False, timeout=timeout)
+        store = Store(db_path, raw_path, create=create, timeout=timeout)
     except StoreError as exc:
         raise click.ClickException(str(exc)) from None
     try:
@@ -260,6 +181,158 @@ def _export_to_file(store, target: Path, fmt: str, since: str | None, encoding: 
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+
+
+# -- scheduled crawls (workercrawl/schedule.py, workercrawl/health.py) --------------------------
+
+@cli.command("crawl")
+@click.argument("spiders", nargs=-1)
+@click.option("--all", "everything", is_flag=True, help="Every configured spider and supported site.")
+@click.option("-a", "spider_args", multiple=True, metavar="NAME=VALUE",
+              help="Spider argument for every run (since=YYYY-MM-DD, refresh=1, start_url=…).")
+@click.option("-s", "settings", multiple=True, metavar="NAME=VALUE", help="Scrapy setting for every run.")
+@click.option("--lock", "lock_path", type=click.Path(dir_okay=False),
+              help="Lock file that keeps runs from overlapping (default: the database path + .lock).")
+@db_options
+def crawl_command(spiders, everything, spider_args, settings, lock_path, db_path, timeout):
+    """Run spiders in turn (for cron / systemd timers); exit 1 if a run failed or degraded."""
+    from . import schedule
+
+    try:
+        chosen = schedule.targets(spiders, everything)
+        args = schedule.pairs(spider_args, "-a")
+        overrides = schedule.pairs(settings, "-s")
+    except schedule.ScheduleError as exc:
+        raise click.ClickException(str(exc)) from None
+    db = Path(overrides.setdefault("WORKERCRAWL_DB", db_path))
+    lock = Path(lock_path) if lock_path else db.with_name(db.name + ".lock")
+    open_store = lambda path: opened_store(str(path), timeout)  # noqa: E731
+    verdicts = []
+    try:
+        with schedule.crawl_lock(lock):
+            if db.exists():  # locked, read-only, corrupt…: say so before crawling anything
+                with open_store(db) as store:
+                    store.check_writable()
+            for target in chosen:
+                verdict = schedule.run_one(target, args, overrides, db, open_store, lambda m: click.echo(m, err=True))
+                verdicts.append(verdict)
+                click.echo(verdict.line())
+    except schedule.ScheduleError as exc:
+        raise click.ClickException(str(exc)) from None
+    bad = [v for v in verdicts if not v.ok]
+    if bad:
+        click.echo(f"{len(bad)} of {len(verdicts)} runs failed or degraded", err=True)
+        sys.exit(1)
+
+
+# -- saved pages and stored raw pages: extract, reextract -------------------------------------
+
+DEFAULT_RAW_DB = "data/raw.db"
+
+
+def raw_option(command):
+    return click.option("--raw", "raw_path", type=click.Path(dir_okay=False), default=DEFAULT_RAW_DB,
+                        envvar="WORKERCRAWL_RAW_DB", show_envvar=True, show_default=True,
+                        help="The raw-page file.")(command)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--url", help="URL of the page (only with a single HTML file).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object per page to stdout; store nothing.")
+@raw_option
+@db_options
+def extract(paths, url, as_json, raw_path, db_path, timeout):
+    """Extract articles from saved pages into the database: HTML files or folders (.html, .htm,
+    .shtml, optionally .gz) and WARC files (.warc, .warc.gz). --json prints them instead."""
+    from . import saved
+    from .extract import extract_article
+
+    try:
+        files = saved.files(paths)
+    except FileNotFoundError as exc:
+        raise click.BadParameter(f"no such file or folder: {exc.args[0]}", param_hint="PATH") from None
+    if url and (len(files) != 1 or saved.is_warc(files[0])):
+        raise click.UsageError("--url needs exactly one HTML file")
+    pages = saved.saved_pages(files, url)
+    total = rejected = 0
+    if as_json:
+        for page in pages:
+            if page.error is not None:
+                click.echo(f"error: {page.error}", err=True)
+                continue
+            record = extract_article(page.body, page.url, page.headers or None).to_dict()
+            if record["status"] != "article":
+                record = {k: record[k] for k in ("url", "status", "reason", "detail")}
+            click.echo(json.dumps(record, ensure_ascii=False))
+        return
+    with opened_store(db_path, timeout, raw_path, create=True) as store:
+        run_id = store.start_run(saved.SPIDER, {"paths": list(paths), **({"url": url} if url else {})})
+        for page, record in saved.import_pages(store, pages, run_id):
+            total += 1
+            if record is None:
+                click.echo(f"error: {page.error}", err=True)
+                rejected += 1
+            elif record["status"] == "article":
+                click.echo(f"{page.source}: {record['published_at'] or '-'}  {record['title']}  [{record['source'] or '-'}]")
+            else:
+                rejected += 1
+                click.echo(f"{page.source}: rejected ({record['reason']}: {record['detail']})")
+        store.finish_run(run_id, "finished", {"workercrawl/articles": total - rejected, "workercrawl/rejected": rejected})
+    click.echo(f"{total} pages, {total - rejected} articles, {rejected} rejected; stored in {db_path} "
+               f"(raw pages: {raw_path})", err=True)
+
+
+class _Progress:
+    """click's progress bar on stderr, with the rate beside the ETA (only on a terminal)."""
+
+    def __init__(self, total: int):
+        import time
+
+        self.clock, self.started, self.done = time.monotonic, time.monotonic(), 0
+        self.bar = click.progressbar(length=total, label="re-extracting", file=sys.stderr, show_eta=True,
+                                     show_pos=True, item_show_func=lambda rate: rate)
+
+    def __enter__(self):
+        self.bar.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        return self.bar.__exit__(*exc)
+
+    def update(self, n: int) -> None:
+        self.done += n
+        elapsed = self.clock() - self.started
+        self.bar.update(n, f"{self.done / elapsed:,.0f} pages/s" if elapsed > 0 else None)
+
+
+@cli.command()
+@click.option("--site", help="Only pages of this site: a sites.toml KEY, a host or domain, or an articles.site value (中工网).")
+@click.option("--since", callback=_since, help="Only pages fetched on or after this date (YYYY[-MM[-DD]]).")
+@click.option("--older-than-version", metavar="VERSION",
+              help="Only pages whose stored result an older extractor version produced.")
+@click.option("--dry-run", is_flag=True, help="Report what would change; write nothing.")
+@click.option("--workers", type=click.IntRange(min=1), help="Extraction processes (default: one per CPU core).")
+@click.option("--samples", type=click.IntRange(min=0), default=5, show_default=True, help="Changes shown as examples.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object.")
+@raw_option
+@db_options
+def reextract(site, since, older_than_version, dry_run, workers, samples, as_json, raw_path, db_path, timeout):
+    """Run the current extraction over stored raw pages and update the articles (same upsert and
+    history as a crawl). A page that now fails is recorded as a reject; its article is kept."""
+    from . import reextract as library
+    from .store import StoreError
+
+    try:
+        report = library.run(db_path, raw_path, site=site, since=since, older_than_version=older_than_version,
+                             dry_run=dry_run, workers=workers, samples=samples, timeout=timeout,
+                             progress=_Progress if sys.stderr.isatty() else None)
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from None
+    except KeyboardInterrupt:
+        click.echo("interrupted: every committed batch is kept; run the same command again to continue", err=True)
+        sys.exit(130)
+    click.echo(json.dumps(report.to_dict(), ensure_ascii=False, default=str) if as_json else report.summary())
 
 
 def main():  # pragma: no cover - console entry point

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from scrapy.exceptions import IgnoreRequest
 
@@ -104,3 +104,37 @@ class AntiBotMiddleware:
             logger.warning("%s answers with an anti-bot JavaScript challenge (%s); this crawler cannot pass it "
                            "(see README, More sites)", host, why)
         raise AntiBotChallenge(request.url, response.status, why)
+
+
+# -- redirect loops -----------------------------------------------------------------------------
+# Scrapy's RedirectMiddleware schedules the redirected request like any other, so a loop back to a
+# URL already fetched (A → B → A) is dropped by the duplicate filter without a word: the article
+# would vanish. Caught here, it fails its request and is recorded as a reject (redirect-loop).
+
+
+class RedirectLoop(IgnoreRequest):
+    pass
+
+
+class RedirectLoopMiddleware:
+    """Above RedirectMiddleware (600) so it sees 3xx responses first."""
+
+    def __init__(self, crawler):
+        self.stats = crawler.stats
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_response(self, request, response):
+        location = response.headers.get(b"Location")
+        if not (300 <= response.status < 400) or not location:
+            return response
+        from workercrawl.urls import canonical_url
+
+        target = canonical_url(urljoin(request.url, location.decode("latin-1")))
+        chain = [canonical_url(u) for u in request.meta.get("redirect_urls", [])] + [canonical_url(request.url)]
+        if target in chain:
+            self.stats.inc_value("workercrawl/redirect_loops")
+            raise RedirectLoop(f"redirect loop: {' → '.join(chain)} → {target}")
+        return response

@@ -47,6 +47,13 @@ DOWNLOADER_MIDDLEWARES = {
     # 412/521 and 200 pages that are only a 瑞数/加速乐 challenge script → reject "anti-bot-challenge".
     # Below HttpCompression (590) and Redirect (600): sees final, decoded responses; above Retry (550).
     "workercrawl.middlewares.AntiBotMiddleware": 560,
+    # A → B → A redirects fail the request (reject redirect-loop) instead of vanishing in the dupefilter.
+    "workercrawl.middlewares.RedirectLoopMiddleware": 610,
+}
+SPIDER_MIDDLEWARES = {
+    # Skip articles already stored; stop paginating when a list page holds only known (or,
+    # with -a since, older) articles. -a refresh=1 fetches again; WORKERCRAWL_INCREMENTAL=0 disables.
+    "workercrawl.incremental.IncrementalMiddleware": 600,
 }
 ITEM_PIPELINES = {
     "pipelines.extraction.ExtractionPipeline": 100,
@@ -58,6 +65,7 @@ ITEM_PIPELINES = {
 WORKERCRAWL_DB = "data/workercrawl.db"     # articles, rejects, runs ("" disables storage)
 WORKERCRAWL_RAW_DB = "data/raw.db"         # compressed raw pages ("" disables raw storage)
 WORKERCRAWL_BATCH_SIZE = 50                # items per write transaction
+WORKERCRAWL_INCREMENTAL = True             # skip articles already in the store (see incremental.py)
 # Extraction in N worker processes (0 = in the crawl process). Inline is faster at polite
 # crawl rates; workers help only when extraction, not the site, is the bottleneck.
 WORKERCRAWL_EXTRACT_WORKERS = 0

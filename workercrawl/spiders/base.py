@@ -7,9 +7,11 @@ handed over as ONE item whose `more_pages` carries pages 2..N. Extraction happen
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 
 import scrapy
+from scrapy.exceptions import CloseSpider
 from scrapy.http import Request, TextResponse
 
 from workercrawl.extract import continuation_urls
@@ -31,6 +33,29 @@ def split_urls(value: str | None) -> list[str]:
     return urls
 
 
+def parse_flag(value, arg: str) -> bool:
+    """'-a refresh=1' → True; 0/1, yes/no, true/false, on/off."""
+    text = str(value).strip().lower() if value is not None else ""
+    if text in ("", "0", "no", "false", "off"):
+        return False
+    if text in ("1", "yes", "true", "on"):
+        return True
+    raise ValueError(f"-a {arg} must be 1 or 0, got {value!r}")
+
+
+def parse_since(value) -> str | None:
+    """'-a since=2024-05-01' (or 20240501) → '2024-05-01'."""
+    if value in (None, ""):
+        return None
+    text = str(value).strip().replace("/", "-")
+    if len(text) == 8 and text.isdigit():
+        text = f"{text[:4]}-{text[4:6]}-{text[6:]}"
+    try:
+        return dt.date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise ValueError(f"-a since must be a date like 2024-05-20, got {value!r}") from None
+
+
 class NewsSpider(scrapy.Spider):
     """Base class; subclasses set `name` (and `site_name` when it differs from `name`)."""
 
@@ -50,6 +75,31 @@ class NewsSpider(scrapy.Spider):
         # Recorded in the runs table.
         given_args = {"start_url": start_url, "allow": allow, **kwargs}
         self.spider_args = {k: v for k, v in given_args.items() if v is not None}
+        # Incremental crawling (workercrawl.incremental): -a refresh=1, -a since=YYYY-MM-DD.
+        self.refresh = parse_flag(kwargs.get("refresh"), "refresh")
+        self.since_day = parse_since(kwargs.get("since"))
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        """Bad -a values close the spider with a one-line error (reason `bad-arguments`),
+        not a traceback: the run is still recorded, and `workercrawl crawl` reports it failed."""
+        try:
+            return super().from_crawler(crawler, *args, **kwargs)
+        except (ValueError, KeyError) as exc:
+            text = str(exc.args[0]) if exc.args else type(exc).__name__
+            spider = scrapy.Spider.__new__(cls)
+            scrapy.Spider.__init__(spider, name=cls.name)
+            spider._set_crawler(crawler)
+            spider.spider_args = {k: v for k, v in kwargs.items() if v is not None}
+            spider.argument_error = text.splitlines()[0] if text else type(exc).__name__
+            spider.argument_exception = exc
+            spider.start = spider._refuse_to_start
+            return spider
+
+    async def _refuse_to_start(self):
+        self.logger.error("bad arguments: %s", self.argument_error)
+        raise CloseSpider("bad-arguments")
+        yield  # an async generator, like start()
 
     def navigation(self) -> sites.Site:
         """This spider's navigation rules from sites.toml."""
@@ -140,8 +190,10 @@ class NewsSpider(scrapy.Spider):
         self.crawler.stats.inc_value(f"workercrawl/failed/{reason}")
         log = self.logger.info if reason == failures.ROBOTS else self.logger.warning
         log("%s %s failed: %s", kind, request.url, detail)
+        # After redirects, the URL the spider asked for (the one a list links to) is the one recorded.
+        wanted = (request.meta.get("redirect_urls") or [request.url])[0]
         return PageItem(
-            url=request.url, spider=self.name, kind=kind, status=status,
+            url=wanted, spider=self.name, kind=kind, status=status,
             nav={k: v for k, v in (request.meta.get("nav") or {}).items()},
             error={"reason": reason, "detail": detail},
         )

@@ -68,6 +68,8 @@ class SitesSpider(NewsSpider):
         self.probe = bool(extra.get("probe_pages"))
         self.charset = extra.get("charset")
         self.dates = issue_dates(date, since, until)
+        if self.dates and not extra.get("issue_url") and not (date or until):
+            self.dates = []  # a list-based site: -a since is only the incremental cut-off
         if self.dates and not extra.get("issue_url"):
             raise ValueError(f"site {self.key or 'generic'!r} has no issue_url: -a date/since/until need one")
         self.requested: set[str] = set()

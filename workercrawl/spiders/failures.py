@@ -10,7 +10,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet import error as neterr
 from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 
-from workercrawl.middlewares import AntiBotChallenge
+from workercrawl.middlewares import AntiBotChallenge, RedirectLoop
 
 HTTP_ERROR = "http-error"
 ROBOTS = "robots-disallowed"
@@ -21,6 +21,7 @@ DNS = "dns-error"
 CONNECTION = "connection-error"
 DOWNLOAD = "download-error"
 ANTIBOT = "anti-bot-challenge"
+REDIRECT_LOOP = "redirect-loop"
 
 _TIMEOUTS = (DownloadTimeoutError, neterr.TimeoutError, neterr.TCPTimedOutError)
 _DNS = (CannotResolveHostError, neterr.DNSLookupError)
@@ -37,8 +38,12 @@ def describe(failure) -> tuple[str, int | None, str]:
         return HTTP_ERROR, status, f"HTTP {status} after retries" if status >= 500 else f"HTTP {status}"
     if isinstance(exc, AntiBotChallenge):
         return ANTIBOT, exc.status, f"anti-bot challenge, not the page ({exc.detail}); the site is not supported"
+    if isinstance(exc, RedirectLoop):
+        return REDIRECT_LOOP, None, str(exc)
     if isinstance(exc, IgnoreRequest):
         text = str(exc)
+        if "max redirections" in text:
+            return REDIRECT_LOOP, None, f"too many redirects ({text})"
         if "robots.txt" in text:
             return ROBOTS, None, "forbidden by robots.txt"
         if "allow-list" in text or "offsite" in text.lower():

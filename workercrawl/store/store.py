@@ -17,7 +17,7 @@ from typing import TextIO
 
 from workercrawl.urls import canonical_url
 
-from . import history, report, rows, schema, search
+from . import crawlstate, history, pages, report, rows, schema, search
 from .db import DEFAULT_TIMEOUT, StoreError, describe, guarded, open_db
 
 logger = logging.getLogger(__name__)
@@ -130,6 +130,10 @@ class Store:
             self._articles, self._rejects = [], []
         return result
 
+    def discard(self) -> None:
+        """Drop everything queued and not yet flushed (a run that stops on an error)."""
+        self._articles, self._rejects, self._raw = [], [], []
+
     def close(self) -> None:
         try:
             if self.pending:
@@ -175,6 +179,38 @@ class Store:
             "SELECT * FROM pages WHERE article_url = ? ORDER BY part", [canonical_url(article_url)])
         return [{**row, "body": rows.raw_body(row)} for row in found]
 
+    # -- re-extraction: stored pages back in batches, and what they are compared with ----------
+
+    @guarded
+    def count_raw_articles(self, since: str | None = None) -> int:
+        """Stored articles (page-1 raw rows), fetched on or after `since` if given."""
+        return pages.count_articles(self.raw, since) if self.raw is not None else 0
+
+    def raw_article_batches(self, since: str | None = None, size: int = 200):
+        """Stored articles in storage order, `size` at a time: page-1 rows with compressed
+        bodies and `more`, their continuation rows (decompress with rows.raw_body)."""
+        if self.raw is None:
+            return
+        batches = pages.article_batches(self.raw, since=since, size=size)
+        while True:
+            try:
+                batch = next(batches)
+            except StopIteration:
+                return
+            except sqlite3.Error as exc:
+                raise describe(exc, self.raw_path, self.timeout) from exc
+            yield batch
+
+    @guarded
+    def articles_by_url(self, urls: list[str]) -> dict[str, dict]:
+        """Current articles rows of these canonical URLs, by URL."""
+        return pages.articles_by_url(self.db, urls)
+
+    @guarded
+    def latest_rejects(self, urls: list[str]) -> dict[str, dict]:
+        """The last rejects row of each of these canonical URLs, by URL."""
+        return pages.latest_rejects(self.db, urls)
+
     # -- search, stats, export (the CLI's commands of the same names) -------------------------
 
     @guarded
@@ -204,3 +240,45 @@ class Store:
     def optimize_search(self) -> None:
         """Merge the FTS index into one segment (after a bulk load: faster searches)."""
         self.db.execute("INSERT INTO articles_fts (articles_fts) VALUES ('optimize')")
+
+    # -- scheduled crawls: incremental fetching and run health (see crawlstate.py) ------------
+
+    @guarded
+    def check_writable(self) -> None:
+        """Raise DatabaseLocked / DatabaseReadOnly now rather than in the middle of a crawl."""
+        crawlstate.check_writable(self.db)
+
+    @guarded
+    def known_urls(self, urls) -> set[str]:
+        """Canonical URLs among `urls` already stored as articles or settled rejects."""
+        return crawlstate.known_urls(self.db, sorted({canonical_url(u) for u in urls}))
+
+    @guarded
+    def previous_run_finished(self, spider: str, args: dict) -> bool:
+        """False when the last run of this spider with these -a arguments was killed or capped."""
+        return crawlstate.previous_run_finished(self.db, spider, rows.dumps(args or {}))
+
+    @guarded
+    def run(self, run_id: int) -> dict | None:
+        """One runs row, its stats parsed."""
+        return crawlstate.run(self.db, run_id)
+
+    @guarded
+    def last_run_id(self) -> int:
+        return crawlstate.last_run_id(self.db)
+
+    @guarded
+    def runs_since(self, after_id: int, spider: str | None = None) -> list[dict]:
+        return crawlstate.runs_since(self.db, after_id, spider)
+
+    @guarded
+    def recent_runs(self, spider: str, args: str, before_id: int, limit: int = 5) -> list[dict]:
+        return crawlstate.recent_runs(self.db, spider, args, before_id, limit)
+
+    @guarded
+    def coverage(self, spider: str, run_id: int | None = None, before_id: int | None = None) -> dict:
+        return crawlstate.coverage(self.db, spider, run_id, before_id)
+
+    @guarded
+    def reject_reasons(self, run_id: int) -> dict[str, int]:
+        return crawlstate.reject_reasons(self.db, run_id)

@@ -1,0 +1,168 @@
+"""Saved pages — HTML files (optionally .gz) and WARC archives — read and stored
+(`workercrawl extract PATH…`).
+
+`saved_pages(paths)` yields one SavedPage per HTML file and per WARC response record holding
+HTML; `import_pages(store, pages)` stores each the way a crawl stores a fetched page: the raw
+page into the raw file (so `workercrawl reextract` can read it again), then extraction,
+validation (workercrawl.validate) and the Store's article upsert or a reject.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from .extract.decode import DecodeError, decode_html
+from .extract.dom import meta_content
+
+HTML_SUFFIXES = (".html", ".htm", ".shtml", ".html.gz", ".htm.gz", ".shtml.gz")
+WARC_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
+SPIDER = "extract"  # the spider name of stored rows (articles.spider, rejects.spider, runs.spider)
+
+
+@dataclass(repr=False)
+class SavedPage:
+    source: str                    # the file, or "FILE#OFFSET" for a WARC record
+    url: str
+    body: bytes = b""
+    headers: dict = field(default_factory=dict)
+    status: int = 200
+    fetched_at: str | None = None  # WARC-Date; None: now
+    error: str | None = None       # why the file could not be read (no body then)
+
+
+def is_warc(path: Path) -> bool:
+    return path.name.lower().endswith(WARC_SUFFIXES)
+
+
+def files(paths: Iterable[str]) -> list[Path]:
+    """The files named, folders walked recursively for HTML and WARC files. Raises
+    FileNotFoundError for a path that does not exist."""
+    found: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found += sorted(p for p in path.rglob("*")
+                            if p.is_file() and p.name.lower().endswith(HTML_SUFFIXES + WARC_SUFFIXES))
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise FileNotFoundError(raw)
+    return found
+
+
+def read(path: Path) -> bytes:
+    data = path.read_bytes()
+    if path.name.lower().endswith(".gz"):
+        data = gzip.decompress(data)
+    return data
+
+
+def page_url(path: Path, body: bytes) -> str:
+    """The page's URL: a sidecar NAME.url, else <link rel=canonical> / og:url, else file://."""
+    stem = path.name[:-3] if path.name.lower().endswith(".gz") else path.name
+    for sidecar in (path.with_name(stem + ".url"), path.with_name(Path(stem).stem + ".url")):
+        if sidecar.is_file():
+            return sidecar.read_text("utf-8").strip()
+    try:
+        from .extract.dom import parse
+
+        tree = parse(decode_html(body)[0])
+        for link in tree.iter("link"):
+            if (link.get("rel") or "").lower() == "canonical" and link.get("href", "").startswith("http"):
+                return link.get("href").strip()
+        og = meta_content(tree, "og:url")
+        if og and og.startswith("http"):
+            return og
+    except (DecodeError, ValueError):
+        pass
+    return path.resolve().as_uri()
+
+
+def warc_pages(path: Path) -> Iterator[SavedPage]:
+    """The HTML responses of a WARC (or ARC) file: response records whose HTTP Content-Type is
+    HTML (or missing), with the target URI, HTTP status and headers, and WARC-Date."""
+    from warcio.archiveiterator import ArchiveIterator
+    from warcio.exceptions import ArchiveLoadFailed
+
+    try:
+        with path.open("rb") as stream:
+            records = ArchiveIterator(stream, arc2warc=True)
+            for record in records:
+                if record.rec_type != "response" or record.http_headers is None:
+                    continue
+                ctype = (record.http_headers.get_header("Content-Type") or "text/html").lower()
+                if "html" not in ctype:
+                    continue
+                try:
+                    status = int(record.http_headers.get_statuscode() or 0)
+                except ValueError:
+                    status = 0
+                url = record.rec_headers.get_header("WARC-Target-URI") or ""
+                body = record.content_stream().read()
+                headers = {k: v for k, v in record.http_headers.headers
+                           if k.lower() not in ("content-encoding", "transfer-encoding", "content-length")}
+                yield SavedPage(f"{path}#{records.get_record_offset()}", url.strip("<>"), body, headers,
+                                status, _warc_date(record.rec_headers.get_header("WARC-Date")))
+    except (ArchiveLoadFailed, OSError, EOFError, gzip.BadGzipFile) as exc:
+        yield SavedPage(str(path), "", error=f"cannot read WARC {path}: {exc}")
+
+
+def _warc_date(value: str | None) -> str | None:
+    if not value:
+        return None
+    try:
+        when = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return when.astimezone(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def saved_pages(paths: list[Path], url: str | None = None) -> Iterator[SavedPage]:
+    """Every page of these files: one per HTML file, one per HTML response of a WARC."""
+    for path in paths:
+        if is_warc(path):
+            yield from warc_pages(path)
+            continue
+        try:
+            body = read(path)
+        except (OSError, EOFError, gzip.BadGzipFile) as exc:
+            yield SavedPage(str(path), "", error=f"cannot read {path}: {exc}")
+            continue
+        yield SavedPage(str(path), url or page_url(path, body), body)
+
+
+def import_pages(store, pages: Iterable[SavedPage], run_id: int | None, batch_size: int = 50
+                 ) -> Iterator[tuple[SavedPage, dict | None]]:
+    """Store each readable page — raw page, then its article or reject — and yield
+    (page, result); result is None for a page that could not be read (nothing stored).
+    Non-2xx WARC responses become `http-error` rejects, as in a crawl."""
+    from .reextract import extract_page
+    from .store.store import now
+
+    for page in pages:
+        if page.error is not None:
+            yield page, None
+            continue
+        fetched_at = page.fetched_at or now()
+        if 200 <= page.status < 300:
+            result = extract_page(page.url, page.headers, page.body)
+            store.add_raw_page(url=page.url, article_url=page.url, part=1, status=page.status, headers=page.headers,
+                               encoding=result.get("encoding"), body=page.body, fetched_at=fetched_at,
+                               spider=SPIDER, run_id=run_id)
+        else:
+            result = {"url": page.url, "status": "rejected", "reason": "http-error",
+                      "detail": f"HTTP {page.status}", "extractor_version": None}
+        if result["status"] == "article":
+            store.add_article(result, fetched_at=fetched_at, spider=SPIDER, run_id=run_id, pages=1)
+        else:
+            store.add_reject(url=page.url, reason=result["reason"], detail=result.get("detail"), status=page.status,
+                             kind="article", spider=SPIDER, run_id=run_id, fetched_at=fetched_at,
+                             extractor_version=result.get("extractor_version"))
+        if store.pending >= batch_size:
+            store.flush()
+        yield page, result
+    store.flush()

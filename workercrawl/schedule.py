@@ -1,0 +1,125 @@
+"""`workercrawl crawl`: run the configured spiders in turn, one at a time, and judge each run.
+
+Each spider runs as a `python -m scrapy crawl` subprocess (a fresh reactor per run, and a crash
+stays in the child). A lock file beside the database keeps scheduled runs from overlapping: the
+lock is an flock, released by the kernel when the process dies, so a killed run never leaves a
+stale lock behind.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import subprocess
+import sys
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import health
+
+CORE_SPIDERS = ("workercn", "grrb")
+
+
+class ScheduleError(Exception):
+    """A one-line reason a scheduled crawl cannot start."""
+
+
+@dataclass
+class Target:
+    label: str                   # what the user named: workercn, grrb, a sites.toml KEY
+    spider: str                  # the Scrapy spider
+    args: dict = field(default_factory=dict)
+
+
+def available() -> dict[str, Target]:
+    """Every crawl `workercrawl crawl` knows: the core spiders, then each supported sites.toml entry."""
+    from .spiders.sites import catalog
+
+    found = {name: Target(name, name) for name in CORE_SPIDERS}
+    for row in catalog():
+        if not row["unsupported"] and row["key"] not in found:
+            found[row["key"]] = Target(row["key"], "sites", {"site": row["key"]})
+    return found
+
+
+def targets(names: tuple[str, ...], everything: bool) -> list[Target]:
+    known = available()
+    if everything and names:
+        raise ScheduleError("give --all or spider names, not both")
+    if everything:
+        return list(known.values())
+    if not names:
+        raise ScheduleError(f"name the spiders to run, or --all ({', '.join(known)})")
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise ScheduleError(f"unknown spider {unknown[0]!r}; known: {', '.join(known)}")
+    return [known[n] for n in dict.fromkeys(names)]
+
+
+def pairs(values: tuple[str, ...], option: str) -> dict[str, str]:
+    """('NAME=VALUE', …) → {NAME: VALUE}."""
+    out = {}
+    for value in values:
+        name, sep, rest = value.partition("=")
+        if not sep or not name.strip():
+            raise ScheduleError(f"{option} takes NAME=VALUE, got {value!r}")
+        out[name.strip()] = rest
+    return out
+
+
+@contextmanager
+def crawl_lock(path: Path):
+    """Hold an exclusive lock on `path` for the block, or raise ScheduleError at once."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(path, "a+")
+    except OSError as exc:
+        raise ScheduleError(f"{path}: cannot create the lock file ({exc.strerror})") from None
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "?"
+            raise ScheduleError(f"another workercrawl crawl is running (pid {holder}, lock {path}); "
+                                "not starting a second one") from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"{os.getpid()}\n")
+        handle.flush()
+        yield
+    finally:
+        handle.close()
+
+
+def scrapy_command(target: Target, args: dict, settings: dict) -> list[str]:
+    cmd = [sys.executable, "-m", "scrapy", "crawl", target.spider]
+    for name, value in {**target.args, **args}.items():
+        cmd += ["-a", f"{name}={value}"]
+    for name, value in settings.items():
+        cmd += ["-s", f"{name}={value}"]
+    return cmd
+
+
+def run_one(target: Target, args: dict, settings: dict, db_path: Path, open_store, echo) -> health.Verdict:
+    """Run one spider to completion and judge its run (the runs row the crawl wrote)."""
+    before = 0
+    if db_path.exists():
+        with open_store(db_path) as store:
+            before = store.last_run_id()
+    env = dict(os.environ)
+    env.setdefault("SCRAPY_SETTINGS_MODULE", "workercrawl.settings")
+    echo(f"{target.label}: crawling ({target.spider})")
+    code = subprocess.run(scrapy_command(target, args, settings), env=env).returncode
+    if not db_path.exists():
+        verdict = health.Verdict(None, target.label)
+        verdict.flag(health.FAILED, f"scrapy exited with status {code} and wrote no database")
+        return verdict
+    with open_store(db_path) as store:
+        runs = store.runs_since(before, target.spider)
+        verdict = health.judge(store, runs[-1]["id"] if runs else None, target.spider)
+    verdict.spider = target.label
+    if code != 0:
+        verdict.flag(health.FAILED, f"scrapy exited with status {code}")
+    return verdict

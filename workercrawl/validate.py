@@ -1,0 +1,65 @@
+"""Normalize an extracted article's fields, and turn an invalid one into a rejection.
+
+One code path for every way an article reaches the store: the crawl's validation pipeline
+(pipelines/validation.py), `workercrawl reextract` and `workercrawl extract` all call
+`validated`. Uses the extraction core's own normalizers, so a value stored by the crawl and
+one produced by re-extraction are spelled the same. Navigation facts (e-paper 版次/版名 from
+the page list) fill fields the page itself did not state. No Scrapy import: worker processes
+of a re-extraction load this module.
+"""
+
+from __future__ import annotations
+
+from workercrawl.extract.normalize import normalize_datetime, normalize_names, normalize_source
+
+INVALID = "invalid"
+_TEXT_FIELDS = ("title", "pretitle", "subtitle", "site", "channel", "page_name")
+
+
+def normalize_article(article: dict, nav: dict | None = None) -> dict:
+    out = dict(article)
+    nav = nav or {}
+    for name in _TEXT_FIELDS:
+        value = out.get(name)
+        out[name] = (" ".join(value.split()) or None) if isinstance(value, str) else None
+    out["body"] = "\n".join(line.strip() for line in (out.get("body") or "").splitlines() if line.strip())
+    out["published_at"] = normalize_datetime(out.get("published_at"))
+    out["source"] = normalize_source(out.get("source"))
+    out["authors"] = normalize_names(out.get("authors") or [])
+    out["editors"] = normalize_names(out.get("editors") or [])
+    out["images"] = [
+        {"src": img["src"], "caption": img.get("caption") or None}
+        for img in out.get("images") or [] if isinstance(img, dict) and img.get("src")
+    ]
+    out["page_no"] = _page_no(out.get("page_no")) or _page_no(nav.get("page_no"))
+    out["page_name"] = out.get("page_name") or nav.get("page_name") or None
+    return out
+
+
+def _page_no(value) -> str | None:
+    text = str(value).strip() if value not in (None, "") else ""
+    return str(int(text)) if text.isdigit() else (text or None)
+
+
+def problem(article: dict) -> str | None:
+    """Why a normalized article must not be stored, or None."""
+    if not article.get("title"):
+        return "no title"
+    if not article.get("body"):
+        return "no body text"
+    return None
+
+
+def validated(result: dict, nav: dict | None = None) -> dict:
+    """An extraction result (Article/Rejection.to_dict()) ready for the store: a normalized
+    article, or a rejection — the one it was, or `invalid` with the problem as detail."""
+    if not result or result.get("status") != "article":
+        return result
+    article = normalize_article(result, nav)
+    why = problem(article)
+    if why:
+        return {
+            "url": article["url"], "reason": INVALID, "detail": why, "encoding": article.get("encoding"),
+            "extractor_version": article.get("extractor_version"), "status": "rejected",
+        }
+    return article
