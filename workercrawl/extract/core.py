@@ -5,30 +5,21 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable, Mapping
-from urllib.parse import urljoin
 
-from . import headline, meta as metalib, profiles
-from .article import (
-    BINARY, ERROR, NOT_ARTICLE, UNPARSEABLE, Article, Image, Rejection,
-)
+from . import headline, meta as metalib, profiles, verdict
+from .article import BINARY, ERROR, UNPARSEABLE, Article, Rejection
 from .clean import body_length, clean_lines, is_noise
 from .decode import DecodeError, decode_html
 from .dom import Line, ParseError, lines, meta_content, parse, select, select_first, text_of
-from .generic import body_lines, prose_length
+from .figures import figures, lead_images
+from .generic import body_lines
 from .normalize import DATE_RE, make_iso, normalize_datetime, normalize_names, parse_datetime
-from .text import CJK_RE, compact, norm_space
+from .text import compact, norm_space
 
 log = logging.getLogger(__name__)
 
-MIN_BODY = 60  # tokens; shorter pages are video stubs, notices or empty templates
 _URL_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})[-/_]?(0[1-9]|1[0-2])[-/_]?(0[1-9]|[12]\d|3[01])(?!\d)")
-_ERROR_PAGE = re.compile(r"404|页面不存在|页面未找到|找不到(?:该|此|您要访问的)?页面|页面已删除|已被删除|不存在或已|Not Found|访问的页面", re.I)
-_CHALLENGE = re.compile(r"\$_ts|_\$[a-zA-Z]{2}|__jsl_clearance|acw_sc__v2|challenge-platform|请开启JavaScript|enable JavaScript", re.I)
 _ENP = re.compile(r"<(?:founder-)?(title|subtitle|introtitle|pretitle|date|author|nodename)>(.*?)</", re.S | re.I)
-_IMG_SKIP = re.compile(r"qrcode|qr_code|(?:^|[/_.-])qr(?:[/_.-]|$)|erweima|ewm|logo|icon|share|weixin|wechat|(?:^|[/.])ads?[./_]|ad_\d+x\d+|spacer|blank\.gif|loading|\.gif(?:$|\?)", re.I)
-_IMG_SIZE = re.compile(r"\d+")
-_INTRO = re.compile(r"^[【\[]?\s*(?:导语|导读|简介|专题简介|内容简介|摘要)\s*[】\]]?\s*[:：]?")
-_QR_PROMPT = re.compile(r"二维码|扫码关注|扫一扫|长按识别|关注(?:我们|公众号|该公众号)")
 _FOOTER = re.compile(r"Copyright|版权所有|版權所有|©|ICP\s*备|公网安备|关于我们|违法和不良信息")
 
 
@@ -103,7 +94,7 @@ def _extract(body, url, headers, more_pages) -> Article | Rejection:
         tree, home, profile.site if profile else None, profiles.site_for_host(home), title)
     if profile and profile.authors:
         found.authors = normalize_names([text_of(el) for el in select(tree, profile.authors)]) + found.authors
-    rejection = _not_article(tree, url, title, paragraphs, encoding, cleaned.links, cleaned.dates)
+    rejection = verdict.not_article(tree, url, title, paragraphs, encoding, cleaned.links, cleaned.dates)
     if rejection:
         return rejection
 
@@ -122,7 +113,7 @@ def _extract(body, url, headers, more_pages) -> Article | Rejection:
         or headline.breadcrumb(tree, page_lines, site)
         or headline.channel_from_title(tree, site)
     )
-    images = _images(tree, url, box, profile, cleaned.captions, _lead_images(page_lines, title, box))
+    images = figures(tree, url, box, profile, cleaned.captions, lead_images(page_lines, title, box))
     return Article(
         url=url,
         title=title,
@@ -164,7 +155,7 @@ def _body_source(tree, html, url, profile, page_lines=None, title=""):
             box = found[0]
             skip = frozenset(el for sel in profile.drop for el in select(box, sel))
             raw = lines(box, skip=skip)
-            if body_length([l.text for l in raw]) >= MIN_BODY // 2:
+            if body_length([l.text for l in raw]) >= verdict.MIN_BODY // 2:
                 return box, raw, profile.name
     if page_lines is None:
         page_lines = lines(tree.find("body") if tree.find("body") is not None else tree)
@@ -286,107 +277,6 @@ def _published_at(tree, url, profile, enp, found) -> str | None:
             or url_date(url))
 
 
-def _not_article(tree, url, title, paragraphs, encoding, cleaned_links=0, cleaned_dates=0) -> Rejection | None:
-    size = body_length(paragraphs)
-    head = headline.title_tag(tree) + " " + (title or "")
-    if size < 200 and _ERROR_PAGE.search(head + " " + " ".join(paragraphs[:3])):
-        return Rejection(url, NOT_ARTICLE, "error page (404 / page not found notice)", encoding)
-    if size < MIN_BODY:
-        scripts = " ".join(s.text or "" for s in tree.iter("script"))
-        if _CHALLENGE.search(scripts) or _CHALLENGE.search(" ".join(m.get("content", "") for m in tree.iter("meta"))[:2000]):
-            return Rejection(url, NOT_ARTICLE, "anti-bot JavaScript challenge page, no article served", encoding)
-        images = sum(1 for _ in tree.iter("img"))
-        kind = "gallery or video page" if images >= 3 or tree.find(".//video") is not None else "empty or too short body"
-        return Rejection(url, NOT_ARTICLE, f"{kind}: {size} characters of text", encoding)
-    prose = prose_length(paragraphs)
-    text = "".join(paragraphs)
-    chinese = len(CJK_RE.findall(text)) * 2 >= len(text)  # the shape rules below are tuned on Chinese pages
-    if chinese and prose < 30 and size < 150:
-        form = tree.find(".//input[@type='password']") is not None
-        what = "login page" if form else "no article text (only short lines: a form, menu or notice)"
-        return Rejection(url, NOT_ARTICLE, f"{what}: {size} characters of text", encoding)
-    if chinese and prose < 80 and _attachment(tree):
-        return Rejection(url, NOT_ARTICLE, "attachment page: the content is a linked or embedded file", encoding)
-    if chinese and size < 400 and tree.find(".//video") is not None:
-        return Rejection(url, NOT_ARTICLE, f"video page: a player and {size} characters of description", encoding)
-    if chinese and len(paragraphs) == 1 and size < 200 and _INTRO.match(paragraphs[0]):
-        return Rejection(url, NOT_ARTICLE, "landing page: an introduction and links, no article", encoding)
-    if cleaned_dates >= 5 and cleaned_dates * 2 >= len(paragraphs):
-        return Rejection(url, NOT_ARTICLE, f"list page: {cleaned_dates} dated items among {len(paragraphs)} lines", encoding)
-    if cleaned_links >= 5 and len(compact(title or "")) <= 6 and cleaned_links * 10 >= len(paragraphs) * 7:
-        return Rejection(url, NOT_ARTICLE, f"column page '{title}': {cleaned_links} headlines with summaries", encoding)
-    if cleaned_links > max(5, 2 * len(paragraphs)) and prose < 150:
-        return Rejection(url, NOT_ARTICLE, f"list page: {cleaned_links} link lines around {len(paragraphs)} text lines", encoding)
-    if len(paragraphs) >= 5 and sum(map(len, paragraphs)) < 50 * len(paragraphs):
-        # short lines only: could be a headline list (articles have long paragraphs)
-        anchors = {compact(a.text_content()) for a in tree.iter("a")}
-        linked = sum(1 for p in paragraphs if compact(p) in anchors)
-        dated = sum(1 for p in paragraphs if re.search(r"\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?\s*$|\d{1,2}[-/]\d{1,2}\s*$", p))
-        if linked * 2 > len(paragraphs) or dated * 2 > len(paragraphs):
-            return Rejection(url, NOT_ARTICLE, f"list page: {max(linked, dated)} of {len(paragraphs)} lines are links or dated headlines", encoding)
-    return None
-
-
-def _lead_images(page_lines: list[Line], title: str, box) -> list:
-    """Figures between the headline and the body container (a lead photo under the title)."""
-    key = compact(title)
-    head = next((l.element for l in page_lines if key and l.key == key), None)
-    if head is None or box is None:
-        return []
-    found, started = [], False
-    for el in head.getroottree().iter():
-        if el is head:
-            started = True
-        elif el is box:
-            break
-        elif started and el.tag == "img" and not any(a.tag == "a" for a in el.iterancestors()):
-            found.append(el)  # linked thumbnails are navigation, not figures
-    return found[:2]
-
-
-def _images(tree, url, box, profile, captions, lead=()) -> list[Image]:
-    nodes = list(box.iter("img")) if box is not None else []
-    outside = [n for n in [*lead, *(select(tree, profile.images) if profile else [])] if n not in nodes]
-    nodes = outside[:len(lead)] + nodes + outside[len(lead):]
-    out: list[Image] = []
-    spare = list(captions)
-    for img in nodes:
-        src = img.get("data-src") or img.get("data-original") or img.get("src") or ""
-        if not src or src.startswith("data:") or _IMG_SKIP.search(src):
-            continue
-        sizes = [int(_IMG_SIZE.match(v).group()) for v in (img.get("width"), img.get("height")) if v and _IMG_SIZE.match(v)]
-        if sizes and min(sizes) < 60:
-            continue
-        caption = None
-        if _QR_PROMPT.search(_sibling_caption(img) or ""):
-            continue  # a "长按识别二维码" code, not a figure of the article
-        figure = next((a for a in img.iterancestors() if a.tag == "figure"), None)
-        if figure is not None and figure.find(".//figcaption") is not None:
-            caption = text_of(figure.find(".//figcaption"))
-        elif img in outside:
-            caption = _sibling_caption(img)
-        elif spare:
-            caption = spare.pop(0)
-        caption = caption or norm_space(img.get("alt") or img.get("title") or "") or None
-        src = urljoin(url, src)
-        if all(i.src != src for i in out):
-            out.append(Image(src, caption))
-    return out
-
-
-def _sibling_caption(img) -> str | None:
-    """Text next to a figure outside the body: <img><p>caption</p> or <p><img></p><p>caption</p>."""
-    for node in (img, img.getparent()):
-        if node is None:
-            continue
-        sibling = node.getnext()
-        if sibling is not None and sibling.tag not in ("img", "script"):
-            text = text_of(sibling)
-            if 0 < len(text) <= 120:
-                return text
-    return None
-
-
 def _strip_dashes(text: str | None) -> str | None:
     """'——记唐山市劳动模范' → '记唐山市劳动模范': the dash is typography, not the headline."""
     return re.sub(r"^[—\-－–]+\s*", "", text).strip() or None if text else None
@@ -431,13 +321,3 @@ def _headline_part(tree, selectors, title: str) -> str | None:
         return text
     return None
 
-
-_FILE_LINK = re.compile(r"\.(?:pdf|docx?|xlsx?|wps|zip|rar)(?:$|\?)", re.I)
-
-
-def _attachment(tree) -> bool:
-    """A page whose content is a file: an embedded PDF or a download link to one."""
-    for el in tree.iter("a", "iframe", "embed", "object"):
-        if _FILE_LINK.search(el.get("href") or el.get("src") or el.get("data") or ""):
-            return True
-    return False

@@ -6,7 +6,6 @@ import logging
 import re
 
 import trafilatura
-from lxml import etree
 
 from .clean import is_noise
 from .dom import Line, lines, parse

@@ -1,0 +1,69 @@
+"""Is it an article? Rejections for pages that are not: 404 notices, anti-bot challenges,
+login and attachment pages, video and landing pages, list pages, galleries, empty bodies."""
+
+from __future__ import annotations
+
+import re
+
+from .article import NOT_ARTICLE, Rejection
+from .clean import body_length
+from .generic import prose_length
+from .headline import title_tag
+from .text import CJK_RE, compact
+
+MIN_BODY = 60  # tokens; shorter pages are video stubs, notices or empty templates
+_ERROR_PAGE = re.compile(r"404|页面不存在|页面未找到|找不到(?:该|此|您要访问的)?页面|页面已删除|已被删除|不存在或已|Not Found|访问的页面", re.I)
+_CHALLENGE = re.compile(r"\$_ts|_\$[a-zA-Z]{2}|__jsl_clearance|acw_sc__v2|challenge-platform|请开启JavaScript|enable JavaScript", re.I)
+_INTRO = re.compile(r"^[【\[]?\s*(?:导语|导读|简介|专题简介|内容简介|摘要)\s*[】\]]?\s*[:：]?")
+
+
+def not_article(tree, url, title, paragraphs, encoding, cleaned_links=0, cleaned_dates=0) -> Rejection | None:
+    size = body_length(paragraphs)
+    head = title_tag(tree) + " " + (title or "")
+    if size < 200 and _ERROR_PAGE.search(head + " " + " ".join(paragraphs[:3])):
+        return Rejection(url, NOT_ARTICLE, "error page (404 / page not found notice)", encoding)
+    if size < MIN_BODY:
+        scripts = " ".join(s.text or "" for s in tree.iter("script"))
+        if _CHALLENGE.search(scripts) or _CHALLENGE.search(" ".join(m.get("content", "") for m in tree.iter("meta"))[:2000]):
+            return Rejection(url, NOT_ARTICLE, "anti-bot JavaScript challenge page, no article served", encoding)
+        images = sum(1 for _ in tree.iter("img"))
+        kind = "gallery or video page" if images >= 3 or tree.find(".//video") is not None else "empty or too short body"
+        return Rejection(url, NOT_ARTICLE, f"{kind}: {size} characters of text", encoding)
+    prose = prose_length(paragraphs)
+    text = "".join(paragraphs)
+    chinese = len(CJK_RE.findall(text)) * 2 >= len(text)  # the shape rules below are tuned on Chinese pages
+    if chinese and prose < 30 and size < 150:
+        form = tree.find(".//input[@type='password']") is not None
+        what = "login page" if form else "no article text (only short lines: a form, menu or notice)"
+        return Rejection(url, NOT_ARTICLE, f"{what}: {size} characters of text", encoding)
+    if chinese and prose < 80 and _attachment(tree):
+        return Rejection(url, NOT_ARTICLE, "attachment page: the content is a linked or embedded file", encoding)
+    if chinese and size < 400 and tree.find(".//video") is not None:
+        return Rejection(url, NOT_ARTICLE, f"video page: a player and {size} characters of description", encoding)
+    if chinese and len(paragraphs) == 1 and size < 200 and _INTRO.match(paragraphs[0]):
+        return Rejection(url, NOT_ARTICLE, "landing page: an introduction and links, no article", encoding)
+    if cleaned_dates >= 5 and cleaned_dates * 2 >= len(paragraphs):
+        return Rejection(url, NOT_ARTICLE, f"list page: {cleaned_dates} dated items among {len(paragraphs)} lines", encoding)
+    if cleaned_links >= 5 and len(compact(title or "")) <= 6 and cleaned_links * 10 >= len(paragraphs) * 7:
+        return Rejection(url, NOT_ARTICLE, f"column page '{title}': {cleaned_links} headlines with summaries", encoding)
+    if cleaned_links > max(5, 2 * len(paragraphs)) and prose < 150:
+        return Rejection(url, NOT_ARTICLE, f"list page: {cleaned_links} link lines around {len(paragraphs)} text lines", encoding)
+    if len(paragraphs) >= 5 and sum(map(len, paragraphs)) < 50 * len(paragraphs):
+        # short lines only: could be a headline list (articles have long paragraphs)
+        anchors = {compact(a.text_content()) for a in tree.iter("a")}
+        linked = sum(1 for p in paragraphs if compact(p) in anchors)
+        dated = sum(1 for p in paragraphs if re.search(r"\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?\s*$|\d{1,2}[-/]\d{1,2}\s*$", p))
+        if linked * 2 > len(paragraphs) or dated * 2 > len(paragraphs):
+            return Rejection(url, NOT_ARTICLE, f"list page: {max(linked, dated)} of {len(paragraphs)} lines are links or dated headlines", encoding)
+    return None
+
+
+_FILE_LINK = re.compile(r"\.(?:pdf|docx?|xlsx?|wps|zip|rar)(?:$|\?)", re.I)
+
+
+def _attachment(tree) -> bool:
+    """A page whose content is a file: an embedded PDF or a download link to one."""
+    for el in tree.iter("a", "iframe", "embed", "object"):
+        if _FILE_LINK.search(el.get("href") or el.get("src") or el.get("data") or ""):
+            return True
+    return False
