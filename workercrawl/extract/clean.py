@@ -34,15 +34,17 @@ NOISE = [re.compile(p) for p in (
     r"^(?:【?\s*(?:字号|字體|字号大小|打印|关闭|關閉|收藏|纠错|分享|默认|默認|超大|放大|缩小|大|中|小|\||\s|】|【|\[|\]|:|：))+$",
     r"^(?:相关新闻|相关阅读|相关链接|相关文章|相关报道|延伸阅读|推荐阅读|热门推荐|热点推荐|更多精彩|精彩推荐|猜你喜欢|往期回顾|图片新闻|热点专题)\s*[:：]?$",
     r"^×$|^[|｜\s]+$",
+    r"^\d{4,9}[\u4e00-\u9fff\"“].{4,40}$",  # '620558四川内江市…': a ranking item (rank + view count + headline)
 )]
 # Headings after which the rest of a candidate body is a related-news list, never article text.
 TAIL_MARKERS = re.compile(
-    r"^(?:相关新闻|相关阅读|相关链接|相关文章|相关报道|延伸阅读|推荐阅读|热门推荐|热点推荐|热门文章|热门新闻|推荐新闻|相关推荐|为您推荐|往期推荐|往期回顾|精彩回顾|推荐阅读|"
+    r"^(?:相关新闻|相关阅读|相关链接|相关文章|相关报道|延伸阅读|推荐阅读|热门推荐|热点推荐|热门文章|热门新闻|热点新闻|推荐新闻|相关推荐|为您推荐|往期推荐|往期回顾|精彩回顾|推荐阅读|排行榜|热门排行|跟贴排行|"
     r"更多精彩|精彩推荐|猜你喜欢|往期回顾|网友评论|我要评论|发表评论|最新文章|最新新闻|点击排行|阅读排行)"
     r"\s*(?:[:：]?\s*$|[:：]?\s*[·•●▪■◆>\-]|[:：]?\s*\d+[.、])"
 )
 # '关于调整本市最低工资标准的通知2021-03-03', '· 标题 [04-25]': an item of a dated headline list
 _DATED_ITEM = re.compile(r"^.{4,70}?[\s\[(（]*(?:\d{4}[-/.年])?\d{1,2}[-/.月]\d{1,2}日?[\])）]?$")
+_PROSE_MARK = re.compile(r"[。，；！？,;]")  # sentences have them; headline and ranking items rarely do
 _PHOTO_CAPTION = re.compile(r"^(?:图为|图片为|上图|下图|左图|右图|图[:：]|▲|△)|(?:\s摄|摄影[:：]?\s*\S{2,4}|供图|资料图|图片来源[:：].*)[)）]?$")
 
 
@@ -73,7 +75,7 @@ def clean_lines(lines: list[Line], *, drop_texts=()) -> CleanBody:
             continue
         if TAIL_MARKERS.match(text) and (index >= total // 3 or body_length(out.paragraphs) >= 60):
             break  # a related-news list follows the article
-        if len(text) < 60 and line.link_chars >= len(text) * 0.8 or (
+        if len(text) < 60 and line.link_chars >= len(text) * (0.5 if not _PROSE_MARK.search(text) else 0.8) or (
             line.link_chars >= len(text) * 0.4 and _DATED_ITEM.match(text)
         ):
             out.links += 1
@@ -91,7 +93,7 @@ def clean_lines(lines: list[Line], *, drop_texts=()) -> CleanBody:
             if len(text) <= 20 and label.published_at and not (label.source or label.authors or label.editors):
                 out.dates += 1
             out.meta.merge(label)
-            if label.editors and index >= total * 2 // 3 and index > 0:
+            if label.editors and index > 0 and (index >= total * 2 // 3 or body_length(out.paragraphs) >= 200):
                 break  # the editor line closes the article; what follows is page furniture
             continue
         credit = metalib.credit_line(text)

@@ -15,6 +15,7 @@ logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
 logging.getLogger("readability").setLevel(logging.CRITICAL)
 
 _SENTENCE = re.compile(r"[。；，,;]|\.\s")
+FAST = True
 ENOUGH = 80  # tokens: below this the precision pass probably cut the article
 
 
@@ -22,7 +23,7 @@ def _trafilatura(tree, url: str, precision: bool) -> list[Line]:
     try:
         doc = trafilatura.bare_extraction(
             tree, url=url, favor_precision=precision, include_comments=False,
-            include_tables=True, with_metadata=False, deduplicate=False,
+            include_tables=True, with_metadata=False, deduplicate=False, fast=FAST,
         )
     except Exception:  # trafilatura raises assorted errors on odd trees; the fallback copes
         return []

@@ -37,6 +37,7 @@ _CJK_NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}$|^[\u4e00-\u9fff]{1,6}[·•][\u4
 _SPLIT = re.compile(r"[\s、，,;；/|]+")
 _CLOSE = re.compile(r"[】\]）)｝}]")
 _BULLETS = set("□■●◆▲★")
+_BARE_EDITOR = re.compile(r"^[(（【\[]?(?:责任编辑|责编|编辑)\s+((?:[\u4e00-\u9fff]{2,4}[\s、]*){1,5})[)）】\]]?$")
 _ORG_PREFIX = re.compile(r"^[\u4e00-\u9fffA-Za-z]{1,10}(?:[-—·－][\u4e00-\u9fffA-Za-z]{1,10})?(?<=[报网社台刊体端心闻])$")
 DATELINE = re.compile(r"^[^\s(（]{0,20}?(?:讯|电|消息)\s*[(（]([^()（）]{2,60})[)）]")
 _TRAILING = re.compile(r"[(（]\s*([^()（）]{2,40}?)\s*[)）]\s*$")
@@ -120,11 +121,29 @@ def trailing_credit(paragraph: str) -> list[str]:
 
 
 def bare_name(line: str) -> list[str]:
-    """A last line that is only a name ('汪诚', '宋嘉禾') signs the article."""
+    """A last line that is only a name ('汪诚', '宋嘉禾') signs the article.
+
+    With no role to vouch for it, the first character must be a common surname: '汽车' or
+    '环球网' at the end of a page is navigation, not a signature.
+    """
     text = line.strip().strip("()（）")
-    if _CJK_NAME.match(text) and len(text) <= 4 and not _JUNK_NAME.search(text) and text not in _NOT_NAMES:
+    if (_CJK_NAME.match(text) and len(text) <= 4 and not _JUNK_NAME.search(text) and text not in _NOT_NAMES
+            and (text[0] in _SURNAMES or text[:2] in _COMPOUND_SURNAMES) and not (len(text) >= 3 and _ORG_END.search(text))):
         return [text]
     return []
+
+
+_SURNAMES = set(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
+    "姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施"
+    "文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮纪梅童凌毕单季裴霍涂成苗谷盛"
+    "曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏"
+    "席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝官封谈匡鞠惠荆乐"
+    "冀郁胥南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻位厉伊仝区郜海阚花权强帅屠豆朴盖练廉禹井祖漆巴丰支卿国狄平计"
+    "索宣晋相初门云容敬来扈晁芮都普阙浦戈伏鹿薄邸雍辜羊阿乌母裘亓修邰赫杭况那宿鲜印逯隆茹诸战慕危玉银亢嵇公哈"
+    "湛宾戎勾茅利於呼居揭干但尉冶斯元束檀衣信展阴昝智幸奉植衡富尧闭由"
+)
+_COMPOUND_SURNAMES = {"欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒", "夏侯", "令狐", "端木", "南宫", "西门", "独孤"}
 
 
 def dateline_credit(paragraph: str) -> list[str]:
@@ -168,6 +187,9 @@ def parse_line(line: str) -> Meta | None:
     """
     if len(line) > 160:
         return None
+    bare = _BARE_EDITOR.match(line)
+    if bare:  # '编辑 刘晓阳 校对 李铭': a label with no colon, on a short line of its own
+        return Meta(editors=_names(re.split(r"\s(?:校对|审核|审校|二审|三审|终审)", bare.group(1))[0]))
     labels = list(_LABEL_RE.finditer(line))
     date = DATE_RE.search(line)
     if not labels:

@@ -48,7 +48,7 @@ def not_article(tree, url, title, paragraphs, encoding, cleaned_links=0, cleaned
         return Rejection(url, NOT_ARTICLE, f"column page '{title}': {cleaned_links} headlines with summaries", encoding)
     if cleaned_links > max(5, 2 * len(paragraphs)) and prose < 150:
         return Rejection(url, NOT_ARTICLE, f"list page: {cleaned_links} link lines around {len(paragraphs)} text lines", encoding)
-    if len(paragraphs) >= 5 and sum(map(len, paragraphs)) < 50 * len(paragraphs):
+    if len(paragraphs) >= 5 and sum(map(len, paragraphs)) < 50 * len(paragraphs) and prose < 200:
         # short lines only: could be a headline list (articles have long paragraphs)
         anchors = {compact(a.text_content()) for a in tree.iter("a")}
         linked = sum(1 for p in paragraphs if compact(p) in anchors)
