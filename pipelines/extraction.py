@@ -2,7 +2,10 @@
 
 WORKERCRAWL_EXTRACT_WORKERS = 0 extracts inline (simplest; fine at polite crawl rates, where
 the site, not the CPU, sets the pace). N > 0 extracts in N processes through
-`run_in_executor`, so the reactor keeps downloading while pages are parsed.
+`run_in_executor`, so the reactor keeps downloading while pages are parsed; the workers also
+segment the article's title and body for the search index (jieba costs about as much as
+extraction) and compress the raw pages, handing the store ready-made index texts
+(item.segmented) and raw bodies (item.packed): the crawl process only downloads and writes.
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ from scrapy.utils.asyncio import is_asyncio_available
 from workercrawl.extract import EXTRACTOR_VERSION, extract_article
 from workercrawl.extract.decode import header_charset
 from workercrawl.items import PageItem
+from workercrawl.store import rows, search
+from workercrawl.validate import validated
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +40,21 @@ def with_charset_hint(headers: dict, charset: str | None) -> dict:
 def extract_page(body: bytes, url: str, headers: dict, more_pages: list[bytes]) -> dict:
     """Top-level so worker processes can unpickle it."""
     return extract_article(body, url, headers, more_pages).to_dict()
+
+
+def extract_in_worker(body: bytes, url: str, headers: dict, more_pages: list[bytes], nav: dict) -> tuple:
+    """In a worker, everything CPU-heavy about one article, so the crawl process only routes:
+
+    - the extraction result;
+    - {text: segmented text} for the search index: the title and body of the validated article
+      (jieba costs about as much as extraction); the store segments any text not found there;
+    - the raw pages packed for the raw store (sha256, size, zlib), page 1 first."""
+    result = extract_page(body, url, headers, more_pages)
+    packed = [rows.pack_body(page) for page in (body, *more_pages)]
+    article = validated(result, nav)
+    if article.get("status") != "article":
+        return result, None, packed
+    return result, {text: search.segment(text) for text in search.indexed_texts(article)}, packed
 
 
 class ExtractionPipeline:
@@ -72,15 +92,18 @@ class ExtractionPipeline:
         headers = with_charset_hint(item.headers, item.nav.get("charset"))
         args = (item.body, item.url, headers, [page.body for page in item.more_pages])
         started = time.perf_counter()
-        item.result = await self._extract(args) if self.pool is not None else extract_page(*args)
+        if self.pool is not None:
+            item.result, item.segmented, item.packed = await self._extract((*args, item.nav))
+        else:
+            item.result = extract_page(*args)
         self.stats.inc_value("workercrawl/extract/seconds", round(time.perf_counter() - started, 6))
         self.stats.inc_value(f"workercrawl/extract/{item.result['status']}")
         return item
 
-    async def _extract(self, args) -> dict:
+    async def _extract(self, args) -> tuple:
         loop = asyncio.get_running_loop()
         try:
-            return await loop.run_in_executor(self.pool, extract_page, *args)
+            return await loop.run_in_executor(self.pool, extract_in_worker, *args)
         except BrokenProcessPool:
             # A worker died (out of memory, a crash in a C library) on this page or a neighbour.
             # Reject this page with the reason and carry on with a fresh pool.
@@ -91,4 +114,4 @@ class ExtractionPipeline:
             return {
                 "url": args[1], "reason": "extractor-error", "detail": "extraction worker process died",
                 "encoding": None, "extractor_version": EXTRACTOR_VERSION, "status": "rejected",
-            }
+            }, None, None

@@ -66,7 +66,7 @@ class StoragePipeline:
             self._reject(item, item.error["reason"], item.error.get("detail"))
         elif result.get("status") == "article":
             self.store.add_article(result, fetched_at=item.fetched_at, spider=item.spider,
-                                   run_id=self.run_id, pages=1 + len(item.more_pages))
+                                   run_id=self.run_id, pages=1 + len(item.more_pages), segmented=item.segmented)
             self.stats.inc_value("workercrawl/articles")
         elif result.get("status") == "rejected":
             self._reject(item, result["reason"], result.get("detail"), result.get("extractor_version"))
@@ -75,12 +75,14 @@ class StoragePipeline:
         return item
 
     def _raw_pages(self, item: PageItem) -> None:
-        for part, page in enumerate(item.pages, start=1):
+        pages = item.pages
+        packed = item.packed if item.packed and len(item.packed) == len(pages) else [None] * len(pages)
+        for part, (page, done) in enumerate(zip(pages, packed), start=1):
             if 200 <= page.status < 300 and page.body:
                 self.store.add_raw_page(
                     url=page.url, article_url=item.url, part=part, status=page.status,
                     headers=page.headers, encoding=page.encoding, body=page.body,
-                    fetched_at=page.fetched_at, spider=item.spider, run_id=self.run_id)
+                    fetched_at=page.fetched_at, spider=item.spider, run_id=self.run_id, packed=done)
 
     def _reject(self, item: PageItem, reason: str, detail: str | None, version: str | None = None) -> None:
         self.store.add_reject(

@@ -59,6 +59,10 @@ class PageItem:
     error: dict[str, str] | None = None
     # Set by the extraction pipeline: Article.to_dict() or Rejection.to_dict().
     result: dict[str, Any] | None = None
+    # Set by the extraction pipeline's workers: {text: segmented text} for the search index.
+    segmented: dict[str, str] | None = None
+    # ... and (sha256, size, zlib-compressed body) of each page in `pages`, for the raw store.
+    packed: list[tuple[str, int, bytes]] | None = None
 
     @classmethod
     def from_fetched(cls, page: Fetched, spider: str, **kwargs) -> "PageItem":

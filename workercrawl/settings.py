@@ -70,6 +70,11 @@ WORKERCRAWL_INCREMENTAL = True             # skip articles already in the store 
 # crawl rates; workers help only when extraction, not the site, is the bottleneck.
 WORKERCRAWL_EXTRACT_WORKERS = 0
 
+# Items/requests handled in parallel per response. Scrapy starts this many asyncio tasks for
+# every response (default 100); our callbacks yield one item (two after a failed continuation
+# page) or requests, which need no parallelism, so 4 loses nothing and saves ~1 ms CPU per page.
+CONCURRENT_ITEMS = 4
+
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"

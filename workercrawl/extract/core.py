@@ -64,8 +64,11 @@ def _extract(body, url, headers, more_pages) -> Article | Rejection:
                 or _headline_part(tree, generic.subtitle, title))
 
     box, raw_body, profile_used = _body_source(tree, html, url, profile, page_lines, title)
+    later_trailers: list[Line] = []
     for extra in more_pages:
-        raw_body += _continuation_lines(extra, url, headers, profile)
+        more_body, more_trailer = _continuation_lines(extra, url, headers, profile)
+        raw_body += more_body
+        later_trailers += more_trailer
 
     heads = [t for t in (title, pretitle, subtitle) if t]
     cleaned = clean_lines(raw_body, drop_texts=heads)
@@ -80,6 +83,7 @@ def _extract(body, url, headers, more_pages) -> Article | Rejection:
         known = _lines_of(tree, profile.header)
         header = known + [l for l in header if l.element not in {k.element for k in known}]
         trailer = _lines_of(tree, profile.trailer) + trailer
+    trailer += later_trailers  # the 编辑 line of a multi-page article may sit on its last page
 
     found = metalib.Meta()
     found.merge(_region_meta(header))
@@ -163,15 +167,15 @@ def _body_source(tree, html, url, profile, page_lines=None, title=""):
     return box, raw, None
 
 
-def _continuation_lines(extra, url, headers, profile) -> list[Line]:
-    """Body lines of page 2..N, read with the same profile as page 1."""
+def _continuation_lines(extra, url, headers, profile) -> tuple[list[Line], list[Line]]:
+    """Body and trailer lines of page 2..N, read with the same profile as page 1."""
     try:
         html, _ = decode_html(extra, headers)
         tree = parse(html)
     except (DecodeError, ParseError):
-        return []
+        return [], []
     _, raw, _ = _body_source(tree, html, url, profile)
-    return raw
+    return raw, (_lines_of(tree, profile.trailer) if profile else [])
 
 
 def _regions(page_lines: list[Line], title: str, paragraphs: list[str]) -> tuple[list[Line], list[Line]]:

@@ -51,8 +51,16 @@ def reject_row(*, url: str, reason: str, detail: str | None, status: int | None,
     }
 
 
+def pack_body(body: bytes) -> tuple[str, int, bytes]:
+    """(sha256, size, compressed body) of a raw page: the costly part of raw_row, which an
+    extraction worker process can do beforehand."""
+    return hashlib.sha256(body).hexdigest(), len(body), zlib.compress(body, 6)
+
+
 def raw_row(*, url: str, article_url: str, part: int, status: int, headers: dict, encoding: str | None,
-            body: bytes, fetched_at: str, spider: str, run_id: int | None) -> dict:
+            body: bytes, fetched_at: str, spider: str, run_id: int | None,
+            packed: tuple[str, int, bytes] | None = None) -> dict:
+    sha256, size, compressed = packed or pack_body(body)
     return {
         "url": canonical_url(url),
         "article_url": canonical_url(article_url),
@@ -61,10 +69,10 @@ def raw_row(*, url: str, article_url: str, part: int, status: int, headers: dict
         "status": status,
         "headers": dumps(headers or {}),
         "encoding": encoding,
-        "sha256": hashlib.sha256(body).hexdigest(),
-        "size": len(body),
+        "sha256": sha256,
+        "size": size,
         "compression": COMPRESSION,
-        "body": zlib.compress(body, 6),
+        "body": compressed,
         "fetched_at": fetched_at,
         "spider": spider,
         "run_id": run_id,

@@ -189,11 +189,16 @@ def _title(row: dict) -> str:
     return " ".join(part for part in (row.get("pretitle"), row.get("title"), row.get("subtitle")) if part)
 
 
+def indexed_texts(article: dict) -> tuple[str, str]:
+    """The two texts of an article (or article row) that `write` segments: title, body."""
+    return _title(article), article.get("body") or ""
+
+
 def write(db, articles: list[dict], segmenter: Segmenter = segment_all) -> int:
     """Upsert the shadow rows of these article rows (within the caller's transaction)."""
     if not articles:
         return 0
-    texts = segmenter([text for row in articles for text in (_title(row), row.get("body") or "")])
+    texts = segmenter([text for row in articles for text in indexed_texts(row)])
     params = [
         (row["url"], row.get("published_at"), texts[2 * i], texts[2 * i + 1])
         for i, row in enumerate(articles)

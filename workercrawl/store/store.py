@@ -59,6 +59,7 @@ class Store:
         self._articles: list[dict] = []
         self._rejects: list[dict] = []
         self._raw: list[dict] = []
+        self._segmented: dict[str, str] = {}  # index texts segmented elsewhere (extraction workers)
 
     # -- runs ------------------------------------------------------------------------------
 
@@ -91,9 +92,21 @@ class Store:
     def pending(self) -> int:
         return len(self._articles) + len(self._rejects) + len(self._raw)
 
-    def add_article(self, article: dict, **kwargs) -> None:
-        """Queue an upsert of an Article dict (see rows.article_row for the keyword arguments)."""
+    def add_article(self, article: dict, *, segmented: dict[str, str] | None = None, **kwargs) -> None:
+        """Queue an upsert of an Article dict (see rows.article_row for the keyword arguments).
+
+        segmented: {text: search.segment(text)} already computed (by a worker process); the
+        flush segments only the index texts not found there."""
         self._articles.append(rows.article_row(article, **kwargs))
+        if segmented:
+            self._segmented.update(segmented)
+
+    def _segment(self, texts: list[str]) -> list[str]:
+        """self.segmenter over the texts not segmented beforehand."""
+        done = self._segmented
+        todo = [text for text in texts if text not in done]
+        computed = dict(zip(todo, self.segmenter(todo))) if todo else {}
+        return [done[text] if text in done else computed[text] for text in texts]
 
     def add_reject(self, **kwargs) -> None:
         self._rejects.append(rows.reject_row(**kwargs))
@@ -123,16 +136,16 @@ class Store:
                     self.db["articles"].upsert_all(articles, pk="url")
                     if versions:
                         self.db["article_versions"].insert_all(versions, pk="id")
-                    search.index_missing(self.db, articles, self.segmenter)
+                    search.index_missing(self.db, articles, self._segment)
                 if self._rejects:
                     self.db["rejects"].insert_all(self._rejects, pk="id")
             result.rejects = len(self._rejects)
-            self._articles, self._rejects = [], []
+            self._articles, self._rejects, self._segmented = [], [], {}
         return result
 
     def discard(self) -> None:
         """Drop everything queued and not yet flushed (a run that stops on an error)."""
-        self._articles, self._rejects, self._raw = [], [], []
+        self._articles, self._rejects, self._raw, self._segmented = [], [], [], {}
 
     def close(self) -> None:
         try:
