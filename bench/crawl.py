@@ -91,7 +91,7 @@ def crawl(site_url: str, db: Path, raw: Path, workers: int, extra: list[str]) ->
     return {
         "workers": workers, "wall_s": wall, "pages": pages, "articles": articles,
         "pages_per_s": pages / wall if wall else 0.0, "cpu_s_per_page": cpu / pages if pages else 0.0,
-        "peak_rss_mb": after.ru_maxrss / 1024,
+        "peak_rss_mb": after.ru_maxrss / 1024, "skipped_known": stats.get("workercrawl/skipped_known", 0),
     }
 
 
@@ -118,15 +118,19 @@ def main(argv=None) -> int:
             for workers in (int(w) for w in args.workers.split(",")):
                 db, raw = tmp / f"crawl-{workers}.db", tmp / f"raw-{workers}.db"
                 runs.append({"run": f"crawl, {workers or 'inline'} extraction", **crawl(f"http://127.0.0.1:{port}", db, raw, workers, [])})
+            # the scheduled case: the same crawl again over an unchanged site, into the same files
+            first = int(args.workers.split(",")[0])
+            runs.append({"run": "re-crawl (incremental), same database",
+                         **crawl(f"http://127.0.0.1:{port}", tmp / f"crawl-{first}.db", tmp / f"raw-{first}.db", first, [])})
         finally:
             server.terminate()
             server.wait()
     print(f"\n## Crawl throughput ({args.articles} articles + list pages, 127.0.0.1, delays off, {os.cpu_count()} cores)\n")
     print(f"extraction alone: {alone_1:.0f} pages/s on 1 core, {alone_2:.0f} pages/s with 2 processes\n")
-    print("| run | pages | articles | wall s | pages/s | vs extraction alone (2 cores) | CPU s/page | peak RSS MB |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("| run | pages fetched | known skipped | articles stored | wall s | pages/s | vs extraction alone (2 cores) | CPU s/page | peak RSS MB |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for r in runs:
-        print(f"| {r['run']} | {r['pages']} | {r['articles']} | {r['wall_s']:.1f} | {r['pages_per_s']:.0f} | "
+        print(f"| {r['run']} | {r['pages']} | {r['skipped_known']} | {r['articles']} | {r['wall_s']:.1f} | {r['pages_per_s']:.0f} | "
               f"{r['pages_per_s'] / alone_2:.0%} | {r['cpu_s_per_page'] * 1000:.1f} ms | {r['peak_rss_mb']:.0f} |")
     result = {"articles": args.articles, "extraction_alone_pps": {"1": alone_1, "2": alone_2}, "runs": runs}
     Path(args.json).parent.mkdir(parents=True, exist_ok=True)
