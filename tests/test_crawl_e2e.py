@@ -178,7 +178,8 @@ def test_crawled_corpus_is_searchable_and_runs_are_counted(replica, crawl):
         assert [r["spider"] for r in runs] == ["workercn", "grrb"]
         for run in runs:
             stats = json.loads(run["stats"])
-            assert run["started_at"] < run["finished_at"] and run["finish_reason"] == "finished"
+            # second resolution: a fast run starts and finishes within the same second
+            assert run["started_at"] <= run["finished_at"] and run["finish_reason"] == "finished"
             assert run["pages"] == stats["response_received_count"] and run["items"] == stats["item_scraped_count"]
             assert run["bytes"] == stats["downloader/response_bytes"] > 0
             assert run["requests"] == stats["downloader/request_count"] and run["elapsed"] > 0

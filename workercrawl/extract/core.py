@@ -13,7 +13,7 @@ from .decode import DecodeError, decode_html
 from .dom import Line, ParseError, lines, meta_content, parse, select, select_first, text_of
 from .figures import figures, lead_images
 from .generic import body_lines
-from .normalize import DATE_RE, make_iso, normalize_datetime, normalize_names, parse_datetime
+from .normalize import DATE_RE, make_iso, normalize_datetime, normalize_names, normalize_source, parse_datetime
 from .text import compact, norm_space
 
 log = logging.getLogger(__name__)
@@ -89,6 +89,8 @@ def _extract(body, url, headers, more_pages) -> Article | Rejection:
     found.merge(_region_meta(header))
     found.merge(cleaned.meta)
     found.merge(_region_meta(trailer, trailer=True))
+    if not found.source:  # '<span class="source">中国青年报</span>': portals often drop the label
+        found.source = _source_element(tree)
     if not found.authors:  # <meta name="author" content="中工网记者 邹文涛"> as a last resort
         tagged = meta_content(tree, "author", "article:author") or ""
         if metalib.has_role(tagged):  # a bare word there is as often the site ("网易") as a person
@@ -325,3 +327,19 @@ def _headline_part(tree, selectors, title: str) -> str | None:
         return text
     return None
 
+
+
+_SOURCE_CLASS = re.compile(r"source|media-name|laiyuan", re.I)
+
+
+def _source_element(tree) -> str | None:
+    """A short element whose class names it the source, when no 来源 label said so."""
+    for el in tree.iter():
+        ident = el.get("class") if isinstance(el.tag, str) else None
+        if ident and _SOURCE_CLASS.search(ident):
+            text = re.sub(r"^(?:来源|來源|稿源)\s*[:：]?\s*", "", text_of(el))
+            text = re.sub(r"[^\w)）》]+$", "", text)  # '中国气象爱好者 ⋅'
+            if (2 <= len(text) <= 20 and not DATE_RE.search(text) and re.search(r"[\u4e00-\u9fff]", text)
+                    and not re.search(r"编辑|作者|责任|记者|[:：]", text)):
+                return normalize_source(text)
+    return None

@@ -11,24 +11,31 @@ from .text import CJK_RE, compact, norm_space
 _TITLE_SEPS = (" - ", " – ", " — ", " _ ", " | ", " ｜ ", "--", "——", "－", "-", "_", "|", "｜")
 _CRUMB_LINE = re.compile(r"^(?:当前位置|您的位置|您现在的位置|你的位置|所在位置|位置|当前路径|首页)\s*[:：>»›]?\s*(.+)$")
 _CRUMB_SPLIT = re.compile(r"\s*(?:>|»|›|→|＞|/|\\|>>)\s*")
-_BARE_TRAIL = re.compile(r"^(?:[^>»›]{1,12}\s*(?:>|»|›|>>)\s*){2,}[^>»›]{1,12}$")
+_BARE_TRAIL = re.compile(r"^(?:[^>»›]{1,12}\s*(?:>|»|›|>>)\s*){1,}[^>»›]{1,12}$")
 _CRUMB_SKIP = {"首页", "网站首页", "正文", "详情", "内容", "文章", "正文内容", "本站首页", "主页"}
 _CRUMB_CLASS = ("crumb", "position", "location", "weizhi", "dqwz", "navpath", "nav-path", "curpos", "path", "route")
 
 
+_TITLE_SPLIT = re.compile(r"\s*(?:--|——|\s[-–—|｜_]\s|[-_|｜－])\s*")
+
+
 def split_title_tag(title: str) -> tuple[str, list[str]]:
-    """'标题-频道-中工网' → ('标题', ['频道', '中工网']). Short trailing parts are suffixes."""
+    """'标题-频道-中工网' → ('标题', ['频道', '中工网']); '标题_上海_澎湃新闻-The Paper' →
+    ('标题', ['上海', '澎湃新闻', 'The Paper']). Short parts at the end are suffixes; a hyphen
+    inside the headline ('2023-2024年…') stays, since only trailing parts are taken."""
     title = norm_space(title)
-    for sep in _TITLE_SEPS:
-        if sep not in title:
-            continue
-        parts = [p.strip() for p in title.split(sep)]
-        suffix: list[str] = []
-        while len(parts) > 1 and len(suffix) < 3 and 0 < len(parts[-1]) <= 16:
-            suffix.insert(0, parts.pop())
-        head = sep.join(parts).strip()
-        if suffix and len(head) >= 2:
-            return head, suffix
+    cuts = list(_TITLE_SPLIT.finditer(title))
+    suffix: list[str] = []
+    end = len(title)
+    for cut in reversed(cuts):
+        part = title[cut.end():end].strip()
+        if not (0 < len(part) <= 16) or len(suffix) >= 3:
+            break
+        suffix.insert(0, part)
+        end = cut.start()
+    head = title[:end].strip()
+    if suffix and len(head) >= 2:
+        return head, suffix
     return title, []
 
 
@@ -97,8 +104,11 @@ def find_site(tree, url: str, profile_site: str | None, host_site: str | None, t
         # '标题-频道-中工网', '唐山劳动日报-标题', '劳动午报-数字报': the last part that is
         # neither the headline nor a generic word names the site
         named = [p for p in (head, *suffix) if compact(p) != compact(title) and not _GENERIC_PART.match(p)]
-        if named:
-            return _SITE_SUFFIX.sub("", named[-1]) or named[-1]
+        chinese = [p for p in named if CJK_RE.search(p)]  # '澎湃新闻-The Paper': the Chinese name
+        if chinese or named:
+            name = (chinese or named)[-1]
+            name = re.sub(r"[（(][A-Za-z0-9.\s]+[)）]$", "", name).strip()  # '央视网(cctv.com)'
+            return _SITE_SUFFIX.sub("", name) or name
     logo = _logo_name(tree)
     if logo:
         return logo
@@ -154,5 +164,5 @@ def breadcrumb(tree, page_lines, site: str | None) -> str | None:
 
 def channel_from_title(tree, site: str | None) -> str | None:
     _, suffix = split_title_tag(title_tag(tree))
-    middle = [p for p in suffix[:-1] if p and p != site]
-    return middle[-1] if middle else None
+    middle = [p for p in suffix[:-1] if p and p != site and CJK_RE.search(p) and not (site and p.startswith(site))]
+    return middle[0] if middle else None

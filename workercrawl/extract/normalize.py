@@ -82,7 +82,7 @@ def normalize_source(value: str | None) -> str | None:
     quoted = re.match(r"^(?:.{0,12}?(?:--|——|—))?《([^》]{2,30})》", value)
     if quoted:
         value = quoted.group(1)
-    value = re.split(r"(?:阅读|浏览|点击|字号|编辑|作者|记者|发布)", value, maxsplit=1)[0]
+    value = re.split(r"(?:阅读|浏览|点击|字号|编辑|作者|记者|发布|跟贴|跟帖|评论|分享)", value, maxsplit=1)[0]
     value = _SITE_PREFIX.sub("", value).translate(_BRACKETS).strip()
     if not value or len(value) > 40:
         return None
