@@ -1,9 +1,10 @@
 """Extraction quality, side by side: workercrawl, bare trafilatura, readability-lxml, GNE.
 
-    python bench/quality.py [--corpus fixtures|holdout|aeb|all] [--json bench/results/quality.json]
+    python bench/quality.py [--corpus fixtures|holdout|gne|aeb|all] [--json bench/results/quality.json]
 
-Chinese corpora (tests/fixtures, tests/holdout): body token P/R/F1 (each CJK character a
-token) and exact-match rates per field, as tests/test_quality.py computes them.
+Chinese corpora (tests/fixtures, tests/holdout, and the 62 real pages of ../shared/bench/gne
+with our annotations in bench/gne-gold, see bench/gnegold.py): body token P/R/F1 (each CJK
+character a token) and exact-match rates per field, as tests/test_quality.py computes them.
 AEB (../shared/bench/aeb, English, when present): body P/R/F1 by AEB's 4-token shingles.
 A tool's failure on a page (exception, nothing extracted) scores 0 on that page.
 """
@@ -18,6 +19,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
+from gnegold import load_cases as gne_cases  # noqa: E402
 from tools import available  # noqa: E402
 
 from workercrawl.quality import load_corpus, score, summarize  # noqa: E402
@@ -27,8 +29,7 @@ AEB = ROOT.parent / "shared" / "bench" / "aeb"
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
-def chinese(corpus_dir: Path, tools: dict) -> dict:
-    cases = load_corpus(corpus_dir)
+def chinese(cases: list, tools: dict) -> dict:
     out = {}
     for name, tool in tools.items():
         scores = []
@@ -85,7 +86,7 @@ def table(title: str, results: dict) -> str:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--corpus", default="all", choices=["fixtures", "holdout", "aeb", "all"])
+    parser.add_argument("--corpus", default="all", choices=["fixtures", "holdout", "gne", "aeb", "all"])
     parser.add_argument("--tools", default=",".join(available()), help="comma-separated tool names")
     parser.add_argument("--json", default=str(ROOT / "bench" / "results" / "quality.json"))
     args = parser.parse_args(argv)
@@ -94,8 +95,12 @@ def main(argv=None) -> int:
     for corpus in ("fixtures", "holdout"):
         folder = ROOT / "tests" / corpus
         if args.corpus in (corpus, "all") and folder.is_dir():
-            results[corpus] = chinese(folder, tools)
+            results[corpus] = chinese(load_corpus(folder), tools)
             print(table(f"{corpus} ({folder.relative_to(ROOT)})", results[corpus]))
+    cases = gne_cases() if args.corpus in ("gne", "all") else []
+    if cases:
+        results["gne"] = chinese(cases, tools)
+        print(table(f"gne: {len(cases)} real pages (../shared/bench/gne, gold in bench/gne-gold)", results["gne"]))
     if args.corpus in ("aeb", "all") and AEB.is_dir():
         aeb_tools = {k: v for k, v in tools.items() if k != "gne"}  # GNE targets Chinese pages only
         results["aeb"] = aeb(aeb_tools)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -16,6 +17,7 @@ _TRACKING = re.compile(
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
+@functools.lru_cache(maxsize=16384)  # navigation links repeat on every page of a site
 def canonical_url(url: str) -> str:
     """scheme://host[:port]/path?non-tracking-query, lower-case host, no fragment, sorted query."""
     parts = urlsplit(url.strip())
