@@ -4,7 +4,8 @@ HTTP server in another process, into SQLite, politeness delays off.
     python bench/crawl.py [--articles 5000] [--workers 0,2]
 
 The server is bench/serve.py (http.server's handler with a real listen backlog and keep-alive).
-Prints pages/s, CPU seconds per page and peak RSS of the crawl process, next to extraction
+Prints pages/s, CPU per page (the crawl process with its workers; the server apart) and peak
+RSS of the largest process of each run, next to extraction
 alone on the same pages (one process, and a pool on both cores): the crawl should reach at
 least 80% of what extraction alone reaches with both cores.
 """
@@ -14,7 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
+import re
 import socket
 import sqlite3
 import subprocess
@@ -68,30 +69,55 @@ def extraction_alone(site: Path, paths: list[Path], workers: int) -> float:
     return len(paths) / elapsed
 
 
-def crawl(site_url: str, db: Path, raw: Path, workers: int, extra: list[str]) -> dict:
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+def _cpu_seconds(pid: int) -> float | None:
+    """User + system CPU of another process so far (Linux /proc; None elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def crawl(site_url: str, db: Path, raw: Path, workers: int, extra: list[str], server: int | None = None,
+          pipelines: bool = True) -> dict:
+    """One `scrapy crawl` process. pipelines=False: fetch and navigate only (ITEM_PIPELINES={}:
+    no extraction, no store), the ceiling Scrapy itself sets on this machine."""
     command = [
         sys.executable, "-m", "scrapy", "crawl", "workercn", "-a", f"start_url={site_url}/acftu", "-a", "max_pages=0",
         "-s", f"WORKERCRAWL_DB={db}", "-s", f"WORKERCRAWL_RAW_DB={raw}", "-s", "DOWNLOAD_DELAY=0",
-        "-s", "AUTOTHROTTLE_ENABLED=0", "-s", "CLOSESPIDER_PAGECOUNT=0", "-s", "LOG_LEVEL=WARNING",
+        "-s", "AUTOTHROTTLE_ENABLED=0", "-s", "CLOSESPIDER_PAGECOUNT=0", "-s", f"LOG_LEVEL={'WARNING' if pipelines else 'INFO'}",
         "-s", f"WORKERCRAWL_EXTRACT_WORKERS={workers}",
         # A local server: enough requests in flight that latency never idles the pipeline.
         "-s", "CONCURRENT_REQUESTS=32", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=32", *extra,
+        *([] if pipelines else ["-s", "ITEM_PIPELINES={}"]),
     ]
+    server_before = _cpu_seconds(server) if server else None
     start = time.perf_counter()
-    subprocess.run(command, cwd=ROOT, check=True)
+    proc = subprocess.Popen(command, cwd=ROOT, stderr=None if pipelines else subprocess.PIPE, text=True)
+    log = proc.stderr.read() if proc.stderr else ""
+    # wait4: this run's own CPU and peak RSS (the largest of the crawl process and its workers)
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
     wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    with sqlite3.connect(db) as conn:
-        run = conn.execute("SELECT stats FROM runs ORDER BY id DESC LIMIT 1").fetchone()
-        articles = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
-    stats = json.loads(run[0]) if run and run[0] else {}
+    if proc.returncode:
+        raise subprocess.CalledProcessError(proc.returncode, command)
+    server_after = _cpu_seconds(server) if server else None
+    if pipelines:
+        with sqlite3.connect(db) as conn:
+            run = conn.execute("SELECT stats FROM runs ORDER BY id DESC LIMIT 1").fetchone()
+            articles = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+        stats = json.loads(run[0]) if run and run[0] else {}
+    else:  # nothing stored: Scrapy's closing stats dump (LOG_LEVEL=INFO) says how many pages
+        found = re.search(r"'response_received_count': (\d+)", log)
+        stats, articles = {"response_received_count": int(found.group(1)) if found else 0}, 0
     pages = stats.get("response_received_count") or stats.get("downloader/response_count") or 0
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    cpu = usage.ru_utime + usage.ru_stime
+    server_cpu = server_after - server_before if server_before is not None and server_after is not None else None
     return {
         "workers": workers, "wall_s": wall, "pages": pages, "articles": articles,
         "pages_per_s": pages / wall if wall else 0.0, "cpu_s_per_page": cpu / pages if pages else 0.0,
-        "peak_rss_mb": after.ru_maxrss / 1024, "skipped_known": stats.get("workercrawl/skipped_known", 0),
+        "server_cpu_s_per_page": server_cpu / pages if pages and server_cpu is not None else None,
+        "peak_rss_mb": usage.ru_maxrss / 1024, "skipped_known": stats.get("workercrawl/skipped_known", 0),
     }
 
 
@@ -114,24 +140,29 @@ def main(argv=None) -> int:
         )
         try:
             time.sleep(0.5)
-            runs = []
+            site_url, pid = f"http://127.0.0.1:{port}", server.pid
+            runs = [{"run": "Scrapy alone: fetch + navigate, no pipelines (ceiling)",
+                     **crawl(site_url, tmp / "none.db", tmp / "none-raw.db", 0, [], pid, pipelines=False)}]
             for workers in (int(w) for w in args.workers.split(",")):
                 db, raw = tmp / f"crawl-{workers}.db", tmp / f"raw-{workers}.db"
-                runs.append({"run": f"crawl, {workers or 'inline'} extraction", **crawl(f"http://127.0.0.1:{port}", db, raw, workers, [])})
+                runs.append({"run": f"crawl, {workers or 'inline'} extraction", **crawl(site_url, db, raw, workers, [], pid)})
             # the scheduled case: the same crawl again over an unchanged site, into the same files
             first = int(args.workers.split(",")[0])
             runs.append({"run": "re-crawl (incremental), same database",
-                         **crawl(f"http://127.0.0.1:{port}", tmp / f"crawl-{first}.db", tmp / f"raw-{first}.db", first, [])})
+                         **crawl(site_url, tmp / f"crawl-{first}.db", tmp / f"raw-{first}.db", first, [], pid)})
         finally:
             server.terminate()
             server.wait()
     print(f"\n## Crawl throughput ({args.articles} articles + list pages, 127.0.0.1, delays off, {os.cpu_count()} cores)\n")
     print(f"extraction alone: {alone_1:.0f} pages/s on 1 core, {alone_2:.0f} pages/s with 2 processes\n")
-    print("| run | pages fetched | known skipped | articles stored | wall s | pages/s | vs extraction alone (2 cores) | CPU s/page | peak RSS MB |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("| run | pages fetched | known skipped | articles stored | wall s | pages/s | vs extraction alone (2 cores) "
+          "| crawl CPU ms/page | server CPU ms/page | peak RSS MB |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for r in runs:
+        served = r["server_cpu_s_per_page"]
         print(f"| {r['run']} | {r['pages']} | {r['skipped_known']} | {r['articles']} | {r['wall_s']:.1f} | {r['pages_per_s']:.0f} | "
-              f"{r['pages_per_s'] / alone_2:.0%} | {r['cpu_s_per_page'] * 1000:.1f} ms | {r['peak_rss_mb']:.0f} |")
+              f"{r['pages_per_s'] / alone_2:.0%} | {r['cpu_s_per_page'] * 1000:.1f} | "
+              f"{'—' if served is None else f'{served * 1000:.2f}'} | {r['peak_rss_mb']:.0f} |")
     result = {"articles": args.articles, "extraction_alone_pps": {"1": alone_1, "2": alone_2}, "runs": runs}
     Path(args.json).parent.mkdir(parents=True, exist_ok=True)
     Path(args.json).write_text(json.dumps(result, indent=2), "utf-8")
