@@ -30,6 +30,16 @@ T = "+08:00"
         ("(供稿:陈紫君)", None, None, ["陈紫君"], []),
         ("【来源：工人日报】【时间：2021-03-01 10:00】", f"2021-03-01T10:00:00{T}", "工人日报", [], []),
         ("2022-01-11", "2022-01-11", None, [], []),
+        # fields between '|' with no colon after the label (CSDN)
+        ("发表于2014-08-24 21:30| 1164次阅读| 来源CSDN| 0 条评论| 作者魏星", f"2014-08-24T21:30:00{T}", "CSDN", ["魏星"], []),
+        ("作者：未知 责任编辑：棒棒不是糖", None, None, [], ["棒棒不是糖"]),  # a nickname signs for the editor
+        ("责编：Demi Xia", None, None, [], ["Demi Xia"]),
+        ("本文来源：每日经济新闻 责任编辑：荀建国_NN7379", None, "每日经济新闻", [], ["荀建国"]),  # staff code dropped
+        ("医技药剂党支部、药剂科供稿 摄影/张艳 编辑/苏芳", None, None, [], ["苏芳"]),  # the unit leads the credit
+        ("编辑|禤志杰", None, None, [], ["禤志杰"]),  # WeChat footers separate with '|'
+        ("来源于：东区办事处", None, "东区办事处", [], []),
+        ("采写：南都见习记者 林子沛", None, None, ["林子沛"], []),  # '南都' is the paper, not a person
+        ("发布时间：18-03-0823:16", f"2018-03-08T23:16:00{T}", None, [], []),
     ],
 )
 def test_label_lines(line, published_at, source, authors, editors):
@@ -60,6 +70,10 @@ def test_weekday_masthead_is_recognised():
         ("工人日报-中工网记者 刘友婷", ["刘友婷"]),
         ("本报记者 田国垒 本报通讯员 孔国政 摄", []),
         ("新华社记者 郝同前 摄", []),
+        ("《棱镜》作者 周纯", ["周纯"]),
+        ("文/观察者网专栏作者 王文", ["王文"]),
+        ("北京日报客户端 | 记者 马晨晨", ["马晨晨"]),
+        ("执笔/叨叨姐、胡一刀", ["叨叨姐", "胡一刀"]),
     ],
 )
 def test_bylines(line, names):
@@ -78,6 +92,7 @@ def test_a_sentence_is_not_a_byline():
         ("……增强了职工的获得感。(記者 王琳)", ["王琳"]),
         ("……这一做法受到欢迎。(完)", []),
         ("……图为比赛现场。(资料图片)", []),
+        ("……共建清朗网络空间。(文/图 刘玺东 易赛楠)", ["刘玺东", "易赛楠"]),
     ],
 )
 def test_trailing_credit(paragraph, names):
@@ -96,3 +111,28 @@ def test_trailing_credit(paragraph, names):
 )
 def test_dateline_credit(paragraph, names):
     assert dateline_credit(paragraph) == names
+
+
+def test_a_date_without_year_is_kept_for_the_page_to_complete():
+    meta = parse_line("发布时间：10-0812:00优质原创作者")
+    assert meta.published_at is None and meta.yearless == (10, 8, 12, 0)
+
+
+@pytest.mark.parametrize(
+    "lines, source, authors, account",
+    [
+        (["2019-09-26 10:56:28 证券时报网"], "证券时报网", [], None),  # a date and a publisher
+        (["原创 GameForce 2019-09-04 22:18:34"], None, [], "GameForce"),  # a self-media account
+        (["2020-06-05 20:35 叨叨姐 胡一刀 李小飞刀"], None, ["叨叨姐", "胡一刀", "李小飞刀"], None),
+        (["石佳/中国青年报", "2019-09-24 09:10"], "中国青年报", ["石佳"], None),
+        (["新华社", "2020-01-03 18:13"], "新华社", [], None),
+        (["原创 倪晓 苏州工会 2023-04-28 18:30"], None, [], None),  # a unit is no author
+        (["2019年09月11日 富达传媒 时政新闻 1665 0"], None, [], None),  # too many words to tell
+    ],
+)
+def test_unlabelled_header_bylines(lines, source, authors, account):
+    from workercrawl.extract.byline import header_byline
+    from workercrawl.extract.dom import Line
+
+    meta = header_byline([Line(text) for text in lines])
+    assert (meta.loose_source, meta.authors, meta.account) == (source, authors, account)

@@ -12,6 +12,7 @@ from workercrawl.extract.normalize import normalize_datetime, normalize_names, n
         ("2021/3/5 9:07", "2021-03-05T09:07:00+08:00"),
         ("版权所有 2006-2024", None),
         ("2021-02-30", None),
+        ("2007-08-20-23:59:59", "2007-08-20T23:59:59+08:00"),  # a CMS's hyphen before the time
     ],
 )
 def test_parse_datetime(text, iso):

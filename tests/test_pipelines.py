@@ -71,6 +71,16 @@ def test_validation_normalizes_and_fills_from_navigation():
     assert (out["page_no"], out["page_name"]) == ("3", "权益")
 
 
+def test_validation_keeps_a_self_media_account_the_extractor_named_as_author():
+    """Extraction names an account ('IT之家', '中国广州发布') when no person signs the article;
+    validation must store what extraction returned, not drop it as no person's name."""
+    for account in ("IT之家", "中国广州发布"):
+        out = normalize_article({"url": "u", "title": "t", "body": "b", "authors": [account]})
+        assert out["authors"] == [account]
+    assert normalize_article({"url": "u", "authors": ["x"]})["authors"] == []
+    assert normalize_article({"url": "u", "authors": ["李国", "IT之家"]})["authors"] == ["李国"]
+
+
 def test_validation_rejects_an_article_without_title(crawler):
     item = PageItem(url="u", spider="s", result={"url": "u", "title": " ", "body": "x", "status": "article"})
     out = ValidationPipeline.from_crawler(crawler).process_item(item)

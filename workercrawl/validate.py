@@ -10,7 +10,7 @@ of a re-extraction load this module.
 
 from __future__ import annotations
 
-from workercrawl.extract.normalize import normalize_datetime, normalize_names, normalize_source
+from workercrawl.extract.normalize import normalize_authors, normalize_datetime, normalize_names, normalize_source
 
 INVALID = "invalid"
 _TEXT_FIELDS = ("title", "pretitle", "subtitle", "site", "channel", "page_name")
@@ -25,7 +25,7 @@ def normalize_article(article: dict, nav: dict | None = None) -> dict:
     out["body"] = "\n".join(line.strip() for line in (out.get("body") or "").splitlines() if line.strip())
     out["published_at"] = normalize_datetime(out.get("published_at"))
     out["source"] = normalize_source(out.get("source"))
-    out["authors"] = normalize_names(out.get("authors") or [])
+    out["authors"] = normalize_authors(out.get("authors") or [])
     out["editors"] = normalize_names(out.get("editors") or [])
     out["images"] = [
         {"src": img["src"], "caption": img.get("caption") or None}

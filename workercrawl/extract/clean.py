@@ -9,43 +9,49 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from . import meta as metalib
+from . import byline, meta as metalib
 from .dom import Line
+from .normalize import normalize_source
 from .text import compact, content_length
 
 # Whole-line boilerplate seen on Chinese news and union pages (sites.md §3).
 NOISE = [re.compile(p) for p in (
     r"^分享到?\s*[:：]?",
     r"^(?:[0-9３４◀▶←→<>«»【\[]\s*)?(?:上一篇|下一篇|上一条|下一条|上一页|下一页)",
-    r"扫码关注|扫一扫|扫描二维码|长按(?:识别)?二维码|关注(?:我们的)?公众号|微信公众号|中工网微信|中工网微博|中工网抖音",
+    r"扫码关注|扫一扫|扫描[^，。,]{0,6}二维码|长按(?:识别)?二维码|关注(?:我们的)?公众号|微信公众号|中工网微信|中工网微博|中工网抖音",
     r"Copyright|版权所有|版權所有|©|ICP\s*备|ICP证|公网安备|违法和不良信息举报|有偿删帖|技术支持\s*[:：]|主办单位\s*[:：]|承办单位\s*[:：]",
     r"许可证\s*[:：]?\s*[0-9A-Z]|备案号|网站标识码|网站地图|联系我们|设为首页|加入收藏",
     r"^(?:主办|承办|协办|主管|运营|维护)(?:单位)?\s*[:：]|^(?:地址|通讯地址|邮编|联系电话|电话)\s*[:：].{0,40}$",
     r"^(?:当前|您的|您现在的|你的|您所在的|你所在的|所在|现在)?(?:位置|路径)\s*[:：]",
     r"^(?:首页|网站首页|返回首页|返回列表|返回)$",
-    r"^[(（]?\s*(?:原标题|原題|原题为?)\s*[:：《]",
-    r"仅代表作者(?:本人)?观点|不代表本(?:站|网)(?:观点|立场)|并不表明.{0,8}立场|免责声明|举报邮箱|举报电话|评论\s*[(（]\d+[)）]|我要跟帖|已输入\d+字|网友评论仅供",
+    r"^[(（]?\s*(?:本文)?(?:原标题|原題|原题为?)\s*[:：《]",
+    r"^[\ufffd\s]+$",  # mis-decoded emoji: replacement characters only
+    r"仅代表作者(?:本人|个人)?观点|不构成(?:实质性)?投资建议|转载请注明本文链接|转发请注明本文链接|未经(?:允许|授权|许可)[，,]?\s*(?:不得|禁止)转载|不代表本(?:站|网)(?:观点|立场)|并不表明.{0,8}立场|免责声明|举报邮箱|举报电话|评论\s*[(（]\d+[)）]|我要跟帖|已输入\d+字|网友评论仅供",
     r"^(?:关键词|关键字|标签|TAG|Tags?)\s*[:：]",
     r"^[(（]?\s*(?:资料)?图片仅供参考\s*[)）]?$",
+    r"^[(（]?\s*(?:文中|本文)?(?:图片|配图|信息|内容|素材|文字)均?(?:来自|来源于?|源自|取自)[:：]?\s*网络",
+    r"^[(（]?\s*点击(?:查看|看)?(?:清晰|高清)?大图\s*[)）]?$",
     r"^(?:阅读|浏览|点击|阅读量|浏览量|浏览次数|点击数)\s*[:：]?\s*\d+\s*(?:次)?$",
     r"^(?:语音播报|返回顶部|返回首页|打印本页|关闭窗口|收藏本页|加入收藏|我要纠错|责任声明|免责声明)",
     r"^(?:点击)?(?:播报本文|播放本文|听新闻|朗读本文|语音朗读)|^点击播报",
     r"^(?:【\s*(?:打印本页|关闭窗口|打印此页|关闭本页|收藏本页|加入收藏|返回顶部|我要纠错)\s*】\s*)+$",
-    r"^(?:【?\s*(?:字号|字體|字号大小|打印|关闭|關閉|收藏|纠错|分享|默认|默認|超大|放大|缩小|大|中|小|\||\s|】|【|\[|\]|:|：))+$",
+    r"^(?:【?\s*(?:字号|字體|字体|字号大小|打印|关闭|關閉|收藏|纠错|分享|默认|默認|正常|标准|超大|放大|缩小|大|中|小|\||\s|】|【|\[|\]|:|：))+$",
     r"^(?:相关新闻|相关阅读|相关链接|相关文章|相关报道|延伸阅读|推荐阅读|热门推荐|热点推荐|更多精彩|精彩推荐|猜你喜欢|往期回顾|图片新闻|热点专题)\s*[:：]?$",
     r"^×$|^[|｜\s]+$",
-    r"^\d{4,9}[\u4e00-\u9fff\"“].{4,40}$",  # '620558四川内江市…': a ranking item (rank + view count + headline)
+    r"^[^\s|，。,]{1,10}(?:\s*\|\s*[^\s|，。,]{1,10}){2,}$",  # a tag row: 20190926|国贸|增长率
+    r"【点击(?:投票|进入|查看|阅读|下载|报名|订阅)[^】]{0,6}】",  # a promo's call to action
+    r"^(?!(?:19|20)\d{2}年)\d{4,9}[\u4e00-\u9fff\"“].{4,40}$",  # '620558四川内江市…': a ranking item (rank + view count + headline)
 )]
 # Headings after which the rest of a candidate body is a related-news list, never article text.
 TAIL_MARKERS = re.compile(
-    r"^(?:相关新闻|相关阅读|相关链接|相关文章|相关报道|延伸阅读|推荐阅读|热门推荐|热点推荐|热门文章|热门新闻|热点新闻|推荐新闻|相关推荐|为您推荐|往期推荐|往期回顾|精彩回顾|推荐阅读|排行榜|热门排行|跟贴排行|"
-    r"更多精彩|精彩推荐|猜你喜欢|往期回顾|网友评论|我要评论|发表评论|最新文章|最新新闻|点击排行|阅读排行)"
+    r"^(?:相关新闻|相关阅读|相关链接|相关文章|相关报道|延伸阅读|推荐阅读|热门推荐|热点推荐|热门文章|热门新闻|热点新闻|推荐新闻|相关推荐|为您推荐|为你推荐|往期推荐|往期回顾|精彩回顾|推荐阅读|排行榜|热门排行|跟贴排行|"
+    r"更多精彩|精彩推荐|猜你喜欢|往期回顾|网友评论|我要评论|发表评论|最新文章|最新新闻|点击排行|阅读排行|延伸\s*[·•]\s*推荐)"
     r"\s*(?:[:：]?\s*$|[:：]?\s*[·•●▪■◆>\-]|[:：]?\s*\d+[.、])"
 )
 # '关于调整本市最低工资标准的通知2021-03-03', '· 标题 [04-25]': an item of a dated headline list
 _DATED_ITEM = re.compile(r"^.{4,70}?[\s\[(（]*(?:\d{4}[-/.年])?\d{1,2}[-/.月]\d{1,2}日?[\])）]?$")
 _PROSE_MARK = re.compile(r"[。，；！？,;]")  # sentences have them; headline and ranking items rarely do
-_PHOTO_CAPTION = re.compile(r"^(?:图为|图片为|上图|下图|左图|右图|图[:：]|▲|△)|(?:\s摄|摄影[:：]?\s*\S{2,4}|供图|资料图|图片来源[:：].*)[)）]?$")
+_PHOTO_CAPTION = re.compile(r"^(?:图为|图片为|上图|下图|左图|右图|图[:：]|▲|△)|(?:\s摄|摄影[:：]?\s*\S{2,4}|供图(?:\s+\S{1,8})?|资料图|图片来源[:：].*)[)）]?$")
 
 
 def is_noise(text: str) -> bool:
@@ -94,7 +100,22 @@ def clean_lines(lines: list[Line], *, drop_texts=()) -> CleanBody:
                 out.dates += 1
             out.meta.merge(label)
             if label.editors and index > 0 and (index >= total * 2 // 3 or body_length(out.paragraphs) >= 200):
-                break  # the editor line closes the article; what follows is page furniture
+                # the editor line closes the article; what follows is page furniture, except the
+                # rest of its credit block ('编辑|X', '责编|Y', '校对|Z' on lines of their own)
+                for after in lines[index + 1:]:
+                    more = metalib.parse_line(after.text)
+                    if more is None:
+                        break
+                    out.meta.merge(more)
+                break
+            continue
+        slash = byline.slash_byline(text)  # '李可/中国青年报' under the headline
+        if slash:
+            out.meta.authors = out.meta.authors + slash[0]
+            out.meta.loose_source = out.meta.loose_source or normalize_source(slash[1])
+            continue
+        if not out.paragraphs and _agency_over_date(text, lines[index + 1: index + 2]):
+            out.meta.loose_source = out.meta.loose_source or normalize_source(text)  # '新华社' over the date
             continue
         credit = metalib.credit_line(text)
         if credit is not None:
@@ -111,6 +132,14 @@ def clean_lines(lines: list[Line], *, drop_texts=()) -> CleanBody:
             out.meta.authors = out.meta.authors + signature
     _credits_in_text(out)
     return out
+
+
+def _agency_over_date(text: str, following: list[Line]) -> bool:
+    """A publisher's name alone on the line above the bare date line of the byline."""
+    if len(text) > 12 or not following or not byline.is_publisher(text):
+        return False
+    label = metalib.parse_line(following[0].text)
+    return bool(label and label.published_at and len(following[0].text) <= 24)
 
 
 def _credits_in_text(out: CleanBody) -> None:

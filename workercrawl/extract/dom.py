@@ -26,6 +26,7 @@ SKIP_TAGS = frozenset("script style noscript template iframe select option butto
 # visibility:hidden is how some pages (WeChat) hide the article until a script runs: keep it.
 _HIDDEN = re.compile(r"display\s*:\s*none", re.I)
 _CENTERED = re.compile(r"text-align\s*:\s*center", re.I)
+_ALIGNED = re.compile(r"text-align\s*:\s*(?:left|right|justify)", re.I)
 _CAPTION_CLASS = re.compile(r"caption|pic-?note|pic_?note|pic-?text|pic_?txt|img-?desc|img_?desc|imgtxt|img-?title|photo-?text|tuzhu|picintro|pic-?info", re.I)
 
 
@@ -42,7 +43,29 @@ def parse(text: str) -> lxml.html.HtmlElement:
         raise ParseError(f"HTML could not be parsed: {exc}") from exc
     if tree is None or len(tree) == 0:
         raise ParseError("HTML has no elements")
+    _rejoin(tree)
     return tree
+
+
+def _rejoin(tree) -> None:
+    """An included header that ends in '</html>' leaves the rest of the page in a second
+    root element, outside the document extractors read: move it back into <body>."""
+    extra = tree.getnext()
+    if extra is None or extra.tag != "html":
+        return
+    body = tree.find("body")
+    if body is None:
+        body = lxml.html.Element("body")
+        tree.append(body)
+    while extra is not None:
+        following = extra.getnext()
+        if extra.tag == "html":
+            for child in list(extra):
+                if child.tag == "body":
+                    body.extend(list(child))
+                elif child.tag != "head":
+                    body.append(child)
+        extra = following
 
 
 @lru_cache(maxsize=512)
@@ -121,7 +144,13 @@ def lines(root, *, skip=frozenset()) -> list[Line]:
             return
         block = tag in BLOCK_TAGS
         if block:
-            here_centered = centered or tag == "center" or bool(style and _CENTERED.search(style)) or el.get("align", "").lower() == "center"
+            align = (el.get("align") or "").lower()
+            if tag == "center" or (style and _CENTERED.search(style)) or (align == "center" and tag != "table"):
+                here_centered = True  # <table align=center> centers the table, not its text
+            elif align in ("left", "right", "justify") or (style and _ALIGNED.search(style)):
+                here_centered = False
+            else:
+                here_centered = centered
             here_caption = in_caption or tag == "figcaption"
             if not here_caption:
                 ident = el.get("class") or el.get("id")

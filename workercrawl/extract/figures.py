@@ -12,6 +12,7 @@ from .text import compact, norm_space
 
 _IMG_SKIP = re.compile(r"qrcode|qr_code|(?:^|[/_.-])qr(?:[/_.-]|$)|erweima|ewm|logo|icon|share|weixin|wechat|(?:^|[/.])ads?[./_]|ad_\d+x\d+|spacer|blank\.gif|loading|\.gif(?:$|\?)", re.I)
 _IMG_SIZE = re.compile(r"\d+")
+_AVATAR_CLASS = re.compile(r"avatar|author|head-?img|user-?(?:img|pic)|(?:^|[\s_-])thum", re.I)
 _QR_PROMPT = re.compile(r"二维码|扫码关注|扫一扫|长按识别|关注(?:我们|公众号|该公众号)")
 
 
@@ -40,7 +41,7 @@ def figures(tree, url, box, profile, captions, lead=()) -> list[Image]:
     spare = list(captions)
     for img in nodes:
         src = img.get("data-src") or img.get("data-original") or img.get("src") or ""
-        if not src or src.startswith("data:") or _IMG_SKIP.search(src):
+        if not src or src.startswith("data:") or _IMG_SKIP.search(src) or _is_avatar(img):
             continue
         sizes = [int(_IMG_SIZE.match(v).group()) for v in (img.get("width"), img.get("height")) if v and _IMG_SIZE.match(v)]
         if sizes and min(sizes) < 60:
@@ -60,6 +61,13 @@ def figures(tree, url, box, profile, captions, lead=()) -> list[Image]:
         if all(i.src != src for i in out):
             out.append(Image(src, caption))
     return out
+
+
+def _is_avatar(img) -> bool:
+    """The author's or account's picture next to the byline, not a figure of the article."""
+    parent = img.getparent()
+    ident = f"{img.get('class') or ''} {parent.get('class') or '' if parent is not None else ''}"
+    return bool(_AVATAR_CLASS.search(ident))
 
 
 def _sibling_caption(img) -> str | None:

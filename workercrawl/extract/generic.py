@@ -7,7 +7,8 @@ import re
 
 import trafilatura
 
-from .clean import is_noise
+from . import meta as metalib
+from .clean import TAIL_MARKERS, is_noise
 from .dom import Line, lines, parse
 from .text import CJK_RE, compact, content_length
 
@@ -15,6 +16,7 @@ logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
 logging.getLogger("readability").setLevel(logging.CRITICAL)
 
 _SENTENCE = re.compile(r"[。；，,;]|\.\s")
+_HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
 FAST = True
 ENOUGH = 80  # tokens: below this the precision pass probably cut the article
 
@@ -104,6 +106,7 @@ def body_lines(tree, html: str, url: str, page_lines: list[Line], title: str = "
     kept = "".join(whole_key for whole_key in (l.key for l in found))
     keys = [line.key for line in page_lines]
     sure = [i for i, k in enumerate(keys) if k and (k in whole or (len(k) >= 20 and k in kept))]
+    sure = sorted(set(sure) | set(_cut_short(found, keys)))
     title_key = compact(title)
     if sure:
         # short lines (sub-headings) inside merged extractor text count between sure lines
@@ -111,8 +114,13 @@ def body_lines(tree, html: str, url: str, page_lines: list[Line], title: str = "
         picked = sorted(set(sure) | {i for i in span if keys[i] and keys[i] in kept})
     else:
         picked = []
+    closing = _editor_line(page_lines, picked)
     if _thin([page_lines[i] for i in picked]) < _thin(found) * 0.9:
-        return None, _below_title(found, title_key)  # the DOM disagrees: trust the extractor's text
+        # the DOM disagrees: trust the extractor's text
+        return None, _below_title(_cut_found(found, page_lines, picked, closing), title_key)
+    if closing is not None:
+        picked = [i for i in picked if i < closing] + [closing]
+    picked = _without_related_boxes(page_lines, picked)
     # Nothing above the headline is article text (navigation, sidebars of table layouts):
     # cut at the headline occurrence right above the first real paragraph.
     heads = [i for i, k in enumerate(keys) if title_key and k == title_key]
@@ -122,8 +130,77 @@ def body_lines(tree, html: str, url: str, page_lines: list[Line], title: str = "
     return container(shaped), shaped
 
 
+def _cut_short(found: list[Line], keys: list[str]) -> list[int]:
+    """Page lines the extractor kept only the start of (it may stop a paragraph at an inline
+    link or quote widget): the page's whole paragraph is the article's."""
+    page = set(keys)
+    starts: dict[str, list[int]] = {}
+    for index, key in enumerate(keys):
+        if len(key) > 16:
+            starts.setdefault(key[:16], []).append(index)
+    out = []
+    for line in found:
+        key = line.key
+        if len(key) >= 16 and key not in page:
+            out += [i for i in starts.get(key[:16], ()) if len(keys[i]) > len(key) and keys[i].startswith(key)][:1]
+    return out
+
+
+def _editor_line(page_lines: list[Line], picked: list[int]) -> int | None:
+    """A 责任编辑 line the extractor skipped closes the article: what it kept after that line
+    (comments, keyword bars, follow-us promos) is page furniture. The line itself is kept so
+    its names are read."""
+    chosen = set(picked)
+    for index in range(picked[0] + 1, picked[-1]) if picked else ():
+        text = page_lines[index].text
+        if index in chosen or len(text) > 80:
+            continue
+        label = metalib.parse_line(text)
+        if label and label.editors and _prose([page_lines[i] for i in picked if i < index]) >= 30:
+            return index
+    return None
+
+
+def _without_related_boxes(page_lines: list[Line], picked: list[int]) -> list[int]:
+    """A '延伸·推荐' / '相关阅读' box inside the article: the extractor drops its heading and
+    links but may keep a story summary in it; everything in the heading's box goes."""
+    if not picked or page_lines[picked[0]].element is None:
+        return picked
+    chosen = set(picked)
+    first = page_lines[picked[0]].element
+    holds_first = {first, *first.iterancestors()}
+    for index in range(picked[0] + 1, picked[-1]):
+        line = page_lines[index]
+        if index in chosen or line.element is None or not TAIL_MARKERS.match(line.text):
+            continue
+        box = None
+        for ancestor in line.element.iterancestors():
+            if ancestor in holds_first:
+                break  # this one holds the article itself
+            box = ancestor
+        if box is not None:
+            picked = [i for i in picked if i < index or not _inside(page_lines[i].element, box)]
+    return picked
+
+
+def _inside(element, box) -> bool:
+    return element is not None and (element is box or any(a is box for a in element.iterancestors()))
+
+
+def _cut_found(found: list[Line], page_lines: list[Line], picked: list[int], closing: int | None) -> list[Line]:
+    """The extractor's own lines, cut where the page's 责任编辑 line stands."""
+    if closing is None:
+        return found
+    after = {page_lines[i].key for i in picked if i > closing} - {page_lines[i].key for i in picked if i < closing}
+    for position, line in enumerate(found):
+        if line.key in after:
+            return found[:position] + [page_lines[closing]]
+    return found
+
+
 def _is_paragraph(line: Line) -> bool:
-    return content_length(line.text) >= 30 and bool(_SENTENCE.search(line.text)) and not is_noise(line.text)
+    heading = line.element is not None and line.element.tag in _HEADINGS  # an SEO banner <h1>, not text
+    return content_length(line.text) >= 30 and bool(_SENTENCE.search(line.text)) and not is_noise(line.text) and not heading
 
 
 def _below_title(found: list[Line], title_key: str) -> list[Line]:

@@ -6,6 +6,7 @@ import re
 from urllib.parse import urlsplit
 
 from .dom import meta_content, select, text_of
+from .normalize import DATE_RE
 from .text import CJK_RE, compact, norm_space
 
 _TITLE_SEPS = (" - ", " – ", " — ", " _ ", " | ", " ｜ ", "--", "——", "－", "-", "_", "|", "｜")
@@ -23,7 +24,7 @@ def split_title_tag(title: str) -> tuple[str, list[str]]:
     """'标题-频道-中工网' → ('标题', ['频道', '中工网']); '标题_上海_澎湃新闻-The Paper' →
     ('标题', ['上海', '澎湃新闻', 'The Paper']). Short parts at the end are suffixes; a hyphen
     inside the headline ('2023-2024年…') stays, since only trailing parts are taken."""
-    title = norm_space(title)
+    title = norm_space(title).rstrip(" -_|｜")  # '标题_' : a suffix the CMS left empty
     cuts = list(_TITLE_SPLIT.finditer(title))
     suffix: list[str] = []
     end = len(title)
@@ -33,10 +34,34 @@ def split_title_tag(title: str) -> tuple[str, list[str]]:
             break
         suffix.insert(0, part)
         end = cut.start()
-    head = title[:end].strip()
+    head = title[:end].strip().rstrip(" -_|｜")  # '标题__期号_网站': a doubled separator
     if suffix and len(head) >= 2:
         return head, suffix
     return title, []
+
+
+_NOTE = re.compile(r"^[(（][^()（）]{4,78}[)）]$")
+
+
+def broken_headline(page_lines, title: str):
+    """A headline shown in the text as one block broken by <br> ('全国人民代表大会常务委员会 /
+    关于批准…及 / 调整…的决议'): (the headline joined without spaces, its lines, the bracketed
+    note under it ('（2007年6月29日…通过）') or None). None when the headline is one line."""
+    key = compact(title)
+    if not key or any(line.key == key for line in page_lines):
+        return None
+    for start, line in enumerate(page_lines):
+        if not line.key or not key.startswith(line.key) or len(line.key) >= len(key):
+            continue
+        joined, end = line.key, start + 1
+        while end < len(page_lines) and len(joined) < len(key) and end - start < 5:
+            joined += page_lines[end].key
+            end += 1
+        if joined == key:
+            parts = [l.text for l in page_lines[start:end]]
+            after = page_lines[end].text if end < len(page_lines) else ""
+            return "".join(parts), parts, (after if _NOTE.match(after) else None)
+    return None
 
 
 def title_tag(tree) -> str:
@@ -80,9 +105,23 @@ def find_title(tree, selectors=()) -> str:
         if first_h2 is None and el.tag == "h2" and 8 <= len(key) <= 80:
             first_h2 = text
     _, suffix = split_title_tag(title_tag(tree))
+    if len(compact(head)) <= 6:  # <title> names only the section ('新闻动态--某学会官网')
+        dated = _dated_heading(tree)
+        if dated:
+            return dated
     if not suffix and len(compact(head)) < 12 and (first_h1 or first_h2):
         return first_h1 or first_h2  # <title> holds only the site's name
     return head or first_h1 or (og or "")
+
+
+def _dated_heading(tree) -> str | None:
+    """The heading right above a date line: how a page shows its headline."""
+    for el in tree.iter("h1", "h2", "h3", "h4", "h5", "h6"):
+        text = text_of(el)
+        after = el.getnext()
+        if 8 <= len(compact(text)) <= 80 and after is not None and DATE_RE.search(text_of(after)[:60]):
+            return text
+    return None
 
 
 _GENERIC_PART = re.compile(r"^(?:数字报刊?|电子版|电子报|首页|官网|官方网站|网站|正文|详情|新闻|文章|内容页|新闻中心)$")

@@ -9,25 +9,25 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .normalize import DATE_RE, JUNK_NAME as _JUNK_NAME, NOT_NAMES as _NOT_NAMES, normalize_names, normalize_source, parse_datetime
+from .normalize import DATE_RE, JUNK_NAME as _JUNK_NAME, NOT_NAMES as _NOT_NAMES, make_iso, normalize_names, normalize_source, parse_datetime
 
 # Labels, longest spelling first where one is a prefix of another.
 _KINDS = {
     "editor": "责任编辑 責任編輯 值班编辑 网络编辑 编辑 編輯 责编 責編",
-    "source": "文章来源 信息来源 新闻来源 稿件来源 来源 來源 稿源 出处",
-    "author": "作者 記者 记者 通讯员 通訊員 撰稿人 撰稿 撰文 供稿 文字",
+    "source": "文章来源 信息来源 新闻来源 稿件来源 来源于 来源 來源 稿源 出处",
+    "author": "作者 記者 记者 通讯员 通訊員 撰稿人 撰稿 撰文 采写 执笔 供稿 文字",
     "time": "发布时间 發布時間 发布日期 發布日期 发表时间 發表時間 更新时间 时间 時間 日期",
     "stop": "浏览次数 浏览量 浏览 瀏覽 点击数 点击量 点击 阅读量 阅读数 字号 字號 一审 二审 三审 终审 初审 "
     "审核 审校 责任校对 校对 编审 监制 统筹 策划 摄影 摄像 视频 图片 分享到 分享 关键词 标签 访问量",
 }
 LABEL_KIND = {label: kind for kind, labels in _KINDS.items() for label in labels.split()}
 _LABEL_RE = re.compile(
-    r"(?P<label>" + "|".join(sorted(LABEL_KIND, key=len, reverse=True)) + r")\s*(?:[:：]|/(?=\s*[\u4e00-\u9fff]))\s*"
+    r"(?P<label>" + "|".join(sorted(LABEL_KIND, key=len, reverse=True)) + r")\s*(?:[:：]|[/|｜](?=\s*[\u4e00-\u9fff]))\s*"
 )
 
 ROLE = (
-    r"(?:本报|本刊|本台|本网|本站|全媒体|融媒体|新华社|中新社|人民网|中工网|特约|见习|首席|实习)?"
-    r"(?:记者|記者|通讯员|通訊員|实习生|實習生|特约评论员|评论员|撰稿人|撰稿|撰文|作者|供稿|文字|文/图|图/文|文(?=\s*[:：/／]))"
+    r"(?:本报|本刊|本台|本网|本站|全媒体|融媒体|新华社|中新社|人民网|中工网|特约|见习|首席|实习|专栏)?"
+    r"(?:记者|記者|通讯员|通訊員|实习生|實習生|特约评论员|评论员|撰稿人|撰稿|撰文|采写|执笔|作者|供稿|文字|文/图|图/文|文(?=\s*[:：/／]))"
 )
 _ROLE_RE = re.compile(rf"({ROLE})\s*[:：/／]?\s*")
 _PHOTO_ROLE = re.compile(r"(?:摄影|图片|图|攝影)\s*[:：/／]")
@@ -38,10 +38,17 @@ _SPLIT = re.compile(r"[\s、，,;；/|_]+")
 _CLOSE = re.compile(r"[】\]）)｝}]")
 _BULLETS = set("□■●◆▲★")
 _BARE_EDITOR = re.compile(r"^[(（【\[]?(?:责任编辑|责编|编辑)\s+((?:[\u4e00-\u9fff]{2,4}[\s、]*){1,5})[)）】\]]?$")
-_ORG_PREFIX = re.compile(r"^[\u4e00-\u9fffA-Za-z]{1,10}(?:[-—·－][\u4e00-\u9fffA-Za-z]{1,10})?(?<=[报网社台刊体端心闻])$")
+_ORG_PREFIX = re.compile(
+    r"^[\u4e00-\u9fffA-Za-z]{1,10}(?:[-—·－][\u4e00-\u9fffA-Za-z]{1,10})?(?<=[报网社台刊体端心闻])$|^《[^》]{1,12}》$"
+)
 DATELINE = re.compile(r"^[^\s(（]{0,20}?(?:讯|电|消息)\s*[(（]([^()（）]{2,60})[)）]")
 _TRAILING = re.compile(r"[(（]\s*([^()（）]{2,40}?)\s*[)）]\s*$")
 _NOT_CREDIT = re.compile(r"来源|來源|图|摄|完|据|记者节|本报|资料|仅供|略|待续|下转|上接|版")
+
+
+def person_names(tokens: list[str]) -> list[str]:
+    """The tokens that are shaped like people's names (not units: '苏州工会')."""
+    return _names(" ".join(tokens))
 
 
 def _names(chunk: str) -> list[str]:
@@ -53,6 +60,24 @@ def _names(chunk: str) -> list[str]:
                 and not (len(token) >= 3 and _ORG_END.search(token))):
             out.append(token)
     return out
+
+
+_PIPE_FIELD = re.compile(r"(\|\s*)(来源|作者|责任编辑|编辑)(?=[^\s:：|])")
+_UNIT_CREDIT = re.compile(r"^[^，。；,;]{2,30}(?:供稿|供图|撰稿|报送)$")
+_LATIN_NAME = re.compile(r"^[A-Z][a-z]+(?: [A-Z][a-z]+){1,2}$")
+_NICKNAME = re.compile(r"^[\u4e00-\u9fff]{5,6}$")
+
+
+def _editor_names(value: str) -> list[str]:
+    """Names after an explicit 编辑 label: people, or what the site signs with instead —
+    a nickname ('棒棒不是糖') or a Latin name ('Demi Xia'); a staff code ('_NF4425') is not one."""
+    names = _names(value)
+    if names:
+        return names
+    value = value.strip()
+    if _LATIN_NAME.match(value) or (_NICKNAME.match(value) and not _JUNK_NAME.search(value)):
+        return [value]
+    return []
 
 
 def has_label(text: str) -> bool:
@@ -74,7 +99,10 @@ def parse_credits(text: str) -> list[str]:
     # parts = [before, role, after, role, after, ...]; text before the first role is a
     # publisher ('澎湃新闻记者 X') unless there is no role at all ('许接英 叶灿辉 王娅')
     for index in range(0 if len(parts) == 1 else 2, len(parts), 2):
-        names.extend(_names(parts[index]))
+        chunk = parts[index]
+        if index + 1 < len(parts) and parts[index + 1].endswith("记者") and chunk[-1:].strip():
+            chunk = chunk.rsplit(None, 1)[0] if len(chunk.split()) > 1 else ""  # '南都见习记者': a unit
+        names.extend(_names(chunk))
     return normalize_names(names)
 
 
@@ -93,7 +121,7 @@ def credit_line(line: str) -> list[str] | None:
         return None
     body = _PHOTO_END.sub("", text)
     parts = _ROLE_RE.split(body)
-    if parts[0].strip() and not _ORG_PREFIX.match(parts[0].strip(" -—·－")):
+    if parts[0].strip() and not _ORG_PREFIX.match(parts[0].strip(" -—·－|｜")):
         return None  # text before the first role: a sentence, not a byline
     for index in range(2, len(parts), 2):
         chunk = parts[index].strip()
@@ -110,7 +138,7 @@ def trailing_credit(paragraph: str) -> list[str]:
     if not match:
         return []
     inner = match.group(1)
-    if _NOT_CREDIT.search(inner.replace("本报记者", "记者").replace("本报通讯员", "通讯员")):
+    if _NOT_CREDIT.search(re.sub(r"本报(?=记者|通讯员)|^文/图|^图/文", "", inner.strip())):
         return []
     if _ROLE_RE.search(inner):
         return parse_credits(inner)
@@ -163,14 +191,37 @@ class Meta:
     authors: list[str] = field(default_factory=list)
     editors: list[str] = field(default_factory=list)
     loose_published_at: str | None = None  # an unlabelled date near the headline: a last resort
+    loose_source: str | None = None  # a publisher in an unlabelled byline: when no 来源 label names one
+    account: str | None = None  # the self-media account in the byline: the author when no person is named
+    yearless: tuple | None = None  # (month, day, hour, minute) of a '发布时间：10-08 12:00' with no year
 
     def merge(self, other: "Meta") -> None:
         """Fill what is still missing; names accumulate."""
         self.published_at = self.published_at or other.published_at
         self.loose_published_at = self.loose_published_at or other.loose_published_at
         self.source = self.source or other.source
+        self.loose_source = self.loose_source or other.loose_source
+        self.account = self.account or other.account
+        self.yearless = self.yearless or other.yearless
         self.authors = normalize_names(self.authors + other.authors)
         self.editors = normalize_names(self.editors + other.editors)
+
+
+# '10-08 12:00' (this year's dates on Baidu), '18-03-08 23:16'; the time may be glued on ('10-0812:00')
+_SHORT_DATE = re.compile(r"^(?:(\d{2})-)?(\d{1,2})-(\d{2})\s*(?:(\d{1,2}):(\d{2}))?(?!\d)")
+
+
+def _short_date(value: str) -> tuple[str | None, tuple | None]:
+    """(ISO date, None) for a two-digit year, (None, (month, day, hour, minute)) for none."""
+    match = _SHORT_DATE.match(value.strip())
+    if not match:
+        return None, None
+    year, month, day, hour, minute = match.groups()
+    if year:
+        return make_iso(2000 + int(year), month, day, hour, minute), None
+    if not (1 <= int(month) <= 12 and 1 <= int(day) <= 31):
+        return None, None
+    return None, (int(month), int(day), int(hour) if hour else None, int(minute) if minute else None)
 
 
 def _cut(value: str) -> str:
@@ -187,6 +238,8 @@ def parse_line(line: str) -> Meta | None:
     """
     if len(line) > 160:
         return None
+    if line.count("|") >= 2:  # '发表于2014-08-24 21:30| 1164次阅读| 来源CSDN| 作者魏星': fields, no colons
+        line = _PIPE_FIELD.sub(r"\1\2：", line)
     bare = _BARE_EDITOR.match(line)
     if bare:  # '编辑 刘晓阳 校对 李铭': a label with no colon, on a short line of its own
         return Meta(editors=_names(re.split(r"\s(?:校对|审核|审校|二审|三审|终审)", bare.group(1))[0]))
@@ -200,7 +253,8 @@ def parse_line(line: str) -> Meta | None:
     prefix = line[: labels[0].start()].strip(" 【[(（|")
     prefix_date = DATE_RE.search(prefix)
     # A label must open the line (after a bracket) or follow a date: '收入来源:' mid-sentence is text.
-    if prefix and not prefix_date and len(prefix) > 4:
+    # A contributing unit may lead a credit line: '医技党支部供稿 摄影/张艳 编辑/苏芳'.
+    if prefix and not prefix_date and len(prefix) > 4 and not _UNIT_CREDIT.search(prefix):
         return None
     meta = Meta(published_at=parse_datetime(prefix) if prefix_date else None)
     for index, match in enumerate(labels):
@@ -209,10 +263,12 @@ def parse_line(line: str) -> Meta | None:
         kind = LABEL_KIND[match.group("label")]
         if kind == "time":
             meta.published_at = meta.published_at or parse_datetime(value)
+            if not meta.published_at:
+                meta.published_at, meta.yearless = _short_date(value)
         elif kind == "source":
             value_date = DATE_RE.search(value)
             head = value[: value_date.start()] if value_date else value
-            words = head.split()
+            words = [w for w in re.split(r"[\s|｜]+", head) if w]
             if words:
                 meta.source = meta.source or normalize_source(words[0])
                 rest = " ".join(words[1:])
@@ -222,7 +278,7 @@ def parse_line(line: str) -> Meta | None:
         elif kind == "author":
             meta.authors += parse_credits(match.group("label") + " " + value)
         elif kind == "editor":
-            meta.editors += _names(value)
+            meta.editors += _editor_names(value)
         elif kind == "stop" and DATE_RE.search(value):
             meta.published_at = meta.published_at or parse_datetime(value)
     meta.authors = normalize_names(meta.authors)

@@ -13,7 +13,7 @@ TZ = "+08:00"
 DATE_RE = re.compile(
     # '2020-11-09', '2023年12月01日', and news.cn's '2023 10/12' (year in its own span)
     r"(?<!\d)(?P<y>(?:19|20)\d{2})\s*(?:[-/.]|年|\s)\s*(?P<m>\d{1,2})\s*(?:[-/.]|月)\s*(?P<d>\d{1,2})(?!\d)\s*日?"
-    r"(?:\s*(?P<H>\d{1,2})\s*(?:[:：]|时)\s*(?P<M>\d{1,2})(?:\s*(?:[:：]|分)\s*(?P<S>\d{1,2}))?)?"
+    r"(?:(?:\s*|-)(?P<H>\d{1,2})\s*(?:[:：]|时)\s*(?P<M>\d{1,2})(?:\s*(?:[:：]|分)\s*(?P<S>\d{1,2}))?)?"
 )
 
 
@@ -104,6 +104,16 @@ JUNK_NAME = re.compile(
 
 def is_person_name(name: str) -> bool:
     return bool(_NAME_OK.match(name)) and name not in NOT_NAMES and not JUNK_NAME.search(name)
+
+
+def normalize_authors(values) -> list[str]:
+    """Person names; else the one self-media account the extractor gave as the byline
+    ('IT之家', '中国广州发布'), which the person-name filter alone would drop."""
+    names = normalize_names(values)
+    if names or isinstance(values, str) or not values or len(values) != 1:
+        return names
+    account = " ".join(str(values[0] or "").split())
+    return [account] if 2 <= len(account) <= 30 and "//" not in account else []
 
 
 def normalize_names(values) -> list[str]:
