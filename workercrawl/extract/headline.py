@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from .dom import meta_content, select, text_of
+from .dom import classed, meta_content, select, text_of
 from .normalize import DATE_RE
 from .text import CJK_RE, compact, norm_space
 
@@ -15,6 +15,7 @@ _CRUMB_SPLIT = re.compile(r"\s*(?:>|»|›|→|＞|/|\\|>>)\s*")
 _BARE_TRAIL = re.compile(r"^(?:[^>»›]{1,12}\s*(?:>|»|›|>>)\s*){1,}[^>»›]{1,12}$")
 _CRUMB_SKIP = {"首页", "网站首页", "正文", "详情", "内容", "文章", "正文内容", "本站首页", "主页"}
 _CRUMB_CLASS = ("crumb", "position", "location", "weizhi", "dqwz", "navpath", "nav-path", "curpos", "path", "route")
+_CRUMB_IDENT = re.compile("|".join(map(re.escape, _CRUMB_CLASS)))
 
 
 _TITLE_SPLIT = re.compile(r"\s*(?:--|——|\s[-–—|｜_]\s|[-_|｜－])\s*")
@@ -176,13 +177,11 @@ def _logo_name(tree) -> str | None:
 def breadcrumb(tree, page_lines, site: str | None) -> str | None:
     """The last section of a '当前位置：首页 > 工会 > 正文' trail."""
     texts = []
-    for el in tree.iter():
-        ident = el.get("class") or el.get("id") if isinstance(el.tag, str) else None
-        if ident:
-            ident = ((el.get("class") or "") + " " + (el.get("id") or "")).lower()
-            if any(c in ident for c in _CRUMB_CLASS) and el.tag not in ("body", "html"):
-                texts.append(text_of(el))
-                break
+    for el in classed(tree):  # elements with a class or an id, in document order
+        ident = ((el.get("class") or "") + " " + (el.get("id") or "")).lower()
+        if _CRUMB_IDENT.search(ident) and el.tag not in ("body", "html"):
+            texts.append(text_of(el))
+            break
     for line in page_lines[: max(40, len(page_lines) // 2)]:
         text = line.text
         if _CRUMB_LINE.match(text) and re.search(r">|»|›|→|＞", text):
