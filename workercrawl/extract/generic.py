@@ -34,11 +34,16 @@ def _trafilatura(tree, url: str, precision: bool) -> list[Line]:
     return [Line(t.strip()) for t in text.split("\n") if t.strip()]
 
 
+# readability's cleaner drops scripts and styles anyway, but first scans every link and
+# attribute of them: 0.27 s on a 770 KB WeChat page. Dropping them here is 1 ms.
+_SCRIPTS = re.compile(r"<script\b[^>]*>.*?</script\s*>|<style\b[^>]*>.*?</style\s*>", re.I | re.S)
+
+
 def _readability(html: str) -> list[Line]:
     try:
         from readability import Document
 
-        summary = Document(html).summary(html_partial=True)
+        summary = Document(_SCRIPTS.sub("", html)).summary(html_partial=True)
         return lines(parse(summary))
     except Exception:  # readability fails loudly on fragments; then there is no fallback text
         return []
