@@ -4,7 +4,7 @@
 
 Articles come from bench/corpus.py (synthetic 中工网-like text, ~700 characters of body).
 They go through the real Store (add_article + flush in batches of 1,000: upserts, history,
-people triggers, jieba segmentation in a pool of --workers processes, FTS5 indexing).
+people triggers, jieba (rjieba) segmentation in a pool of --workers processes, FTS5 indexing).
 Then every query is run --repeat times through Store.search (limit 10, snippet included);
 p50/p95 per query length are printed as a markdown table and written to
 bench/results/store.json. Target: p95 < 50 ms at 100,000 articles.

@@ -11,14 +11,16 @@ from dataclasses import dataclass, field
 
 from . import byline, meta as metalib
 from .dom import Line
-from .normalize import normalize_source
+from .normalize import DATE_RE, normalize_source
 from .text import compact, content_length
 
 # Whole-line boilerplate seen on Chinese news and union pages (sites.md §3).
 NOISE = [re.compile(p) for p in (
     r"^分享到?\s*[:：]?",
     r"^(?:[0-9３４◀▶←→<>«»【\[]\s*)?(?:上一篇|下一篇|上一条|下一条|上一页|下一页)",
-    r"扫码关注|扫一扫|扫描[^，。,]{0,6}二维码|长按(?:识别)?二维码|关注(?:我们的)?公众号|微信公众号|中工网微信|中工网微博|中工网抖音",
+    r"扫码关注|扫一扫|扫描[^，。,]{0,6}二维码|长按(?:识别)?二维码|关注(?:我们的)?公众号|中工网微信|中工网微博|中工网抖音",
+    # a prompt naming a 微信公众号, not a sentence mentioning one ('职工通过…微信公众号完成报名。')
+    r"(?:关注|搜索|订阅|扫描|长按)[^，。]{0,12}微信公众号|^[^，。]{0,16}微信公众号[^，。]{0,8}$",
     r"Copyright|版权所有|版權所有|©|ICP\s*备|ICP证|公网安备|违法和不良信息举报|有偿删帖|技术支持\s*[:：]|主办单位\s*[:：]|承办单位\s*[:：]",
     r"许可证\s*[:：]?\s*[0-9A-Z]|备案号|网站标识码|网站地图|联系我们|设为首页|加入收藏",
     r"^(?:主办|承办|协办|主管|运营|维护)(?:单位)?\s*[:：]|^(?:地址|通讯地址|邮编|联系电话|电话)\s*[:：].{0,40}$",
@@ -95,6 +97,9 @@ def clean_lines(lines: list[Line], *, drop_texts=()) -> CleanBody:
         if metalib.is_weekday_header(text):
             continue
         label = metalib.parse_line(text)
+        if label is not None and index == total - 1 and _signed_by_office(out.paragraphs, text):
+            out.paragraphs.append(text)  # a notice's signature: '…总工会办公室' then its date
+            continue
         if label is not None:
             if len(text) <= 20 and label.published_at and not (label.source or label.authors or label.editors):
                 out.dates += 1
@@ -132,6 +137,15 @@ def clean_lines(lines: list[Line], *, drop_texts=()) -> CleanBody:
             out.meta.authors = out.meta.authors + signature
     _credits_in_text(out)
     return out
+
+
+_OFFICE = re.compile(r"[\u4e00-\u9fff]{2,}(?:办公室|委员会|工会|总工会|联合会|局|厅|部|处|中心|公司|集团|委|会)$")
+
+
+def _signed_by_office(paragraphs: list[str], text: str) -> bool:
+    """The last line is a bare date under an issuing office's name: the notice's signature."""
+    return (len(paragraphs) >= 2 and len(text) <= 14 and bool(DATE_RE.fullmatch(text.strip()))
+            and len(paragraphs[-1]) <= 24 and bool(_OFFICE.search(paragraphs[-1])))
 
 
 def _agency_over_date(text: str, following: list[Line]) -> bool:

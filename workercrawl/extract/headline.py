@@ -146,7 +146,7 @@ def find_site(tree, url: str, profile_site: str | None, host_site: str | None, t
         named = [p for p in (head, *suffix) if compact(p) != compact(title) and not _GENERIC_PART.match(p)]
         chinese = [p for p in named if CJK_RE.search(p)]  # '澎湃新闻-The Paper': the Chinese name
         if chinese or named:
-            name = (chinese or named)[-1]
+            name = _site_part(tree, chinese or named)
             name = re.sub(r"[（(][A-Za-z0-9.\s]+[)）]$", "", name).strip()  # '央视网(cctv.com)'
             return _SITE_SUFFIX.sub("", name) or name
     logo = _logo_name(tree)
@@ -155,6 +155,18 @@ def find_site(tree, url: str, profile_site: str | None, host_site: str | None, t
     if whole and compact(title) not in compact(whole) and len(whole) <= 20:
         return _SITE_SUFFIX.sub("", whole) or whole
     return urlsplit(url).hostname
+
+
+def _site_part(tree, parts: list[str]) -> str:
+    """Which <title> part names the site: the one the logo names ('_中国经济网——国家经济门户',
+    '-荆楚网-湖北日报网'), else the last that reads like a site's name, not a slogan."""
+    if len(parts) > 1:
+        logo = _logo_name(tree)
+        for part in parts:
+            if logo and compact(part) == compact(logo):
+                return part
+        parts = [p for p in parts if _MASTHEAD.search(p)] or parts
+    return parts[-1]
 
 
 def _logo_name(tree) -> str | None:
@@ -174,13 +186,21 @@ def _logo_name(tree) -> str | None:
     return None
 
 
+def _crumb_text(el) -> str:
+    """A trail's text; a list trail (<li> items, separators drawn by CSS) joined with '>'."""
+    items = [text_of(li) for li in el.iter("li")]
+    if sum(1 for item in items if item) >= 2:
+        return " > ".join(items)
+    return text_of(el)
+
+
 def breadcrumb(tree, page_lines, site: str | None) -> str | None:
     """The last section of a '当前位置：首页 > 工会 > 正文' trail."""
     texts = []
     for el in classed(tree):  # elements with a class or an id, in document order
         ident = ((el.get("class") or "") + " " + (el.get("id") or "")).lower()
         if _CRUMB_IDENT.search(ident) and el.tag not in ("body", "html"):
-            texts.append(text_of(el))
+            texts.append(_crumb_text(el))
             break
     for line in page_lines[: max(40, len(page_lines) // 2)]:
         text = line.text

@@ -230,6 +230,9 @@ def _cut(value: str) -> str:
     return re.split(r"[【\[]", value, maxsplit=1)[0].strip(" |")
 
 
+_IP_PLACE = re.compile(r"\s*[·・|]?\s*IP\s*属地\s*[:：]?\s*[\u4e00-\u9fff]{1,8}")
+
+
 def parse_line(line: str) -> Meta | None:
     """Metadata of a label line, or None when the line is not one.
 
@@ -238,6 +241,7 @@ def parse_line(line: str) -> Meta | None:
     """
     if len(line) > 160:
         return None
+    line = _IP_PLACE.sub("", line)  # '发布于 2024-05-20 09:12・IP 属地浙江': platforms show where from
     if line.count("|") >= 2:  # '发表于2014-08-24 21:30| 1164次阅读| 来源CSDN| 作者魏星': fields, no colons
         line = _PIPE_FIELD.sub(r"\1\2：", line)
     bare = _BARE_EDITOR.match(line)
@@ -300,4 +304,5 @@ EPAPER_PAGE = re.compile(
 def epaper_page_number(match) -> str:
     return (match.group("no") or match.group("no2")).zfill(2)
 EPAPER_HEADER = re.compile(r"^《\s*[^》]{2,12}?\s*》\s*[(（]\s*\d{4}年\d{1,2}月\d{1,2}日\s*0*\d{1,3}\s*版\s*[)）]$")
-TIME_LABEL = re.compile(r"(?:发布|發布|发表|發表|更新)(?:时间|時間|日期)\s*[:：]")
+# '发布时间：…', and the platforms' '发布于 2024-05-20 09:12' (知乎, 头条) under the article
+TIME_LABEL = re.compile(r"(?:发布|發布|发表|發表|更新)(?:时间|時間|日期)\s*[:：]|^(?:发布|發布|发表|發表)于\s*\d")

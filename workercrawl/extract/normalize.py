@@ -90,7 +90,11 @@ def normalize_source(value: str | None) -> str | None:
 
 
 _NAME_SPLIT = re.compile(r"[、，,;；/|\s]+")
-_NAME_OK = re.compile(r"^[\u4e00-\u9fff·•]{2,6}$|^[A-Za-z][A-Za-z .'-]{1,40}$")
+_NAME_OK = re.compile(
+    r"^[\u4e00-\u9fff·•]{2,6}$"
+    r"|^[\u4e00-\u9fff]{1,6}(?:[·•][\u4e00-\u9fff]{1,8})+$"  # 阿依古丽·买买提: minority names run longer
+    r"|^[A-Za-z][A-Za-z .'-]{1,40}$"
+)
 # Words that fill name slots on Chinese pages but are roles, units or widgets, not people.
 NOT_NAMES = {
     "本报", "报道", "通讯员", "记者", "编辑", "实习生", "摄影", "图文", "综合", "整理", "来源",

@@ -13,7 +13,8 @@ from functools import cached_property
 
 from .normalize import DATE_RE, make_iso, normalize_datetime, normalize_source
 
-_TIME_KEYS = ("pubtime", "publish_time", "publishTime", "pubTime", "ptime", "pubDate", "datePublished", "ct")
+# "date" last: a generic key, trusted only when nothing more specific is given (一点资讯's docinfo)
+_TIME_KEYS = ("pubtime", "publish_time", "publishTime", "pubTime", "ptime", "pubDate", "datePublished", "ct", "date")
 _SOURCE_KEYS = ("source", "media", "mediaName", "media_name")
 _FIELD = re.compile(
     r"""["']?\b(""" + "|".join(_TIME_KEYS + _SOURCE_KEYS) + r""")\b["']?\s*[:=]\s*["']([^"'\n<>]{1,40})["']"""

@@ -91,6 +91,9 @@ def region_meta(region: list[Line], trailer: bool = False) -> metalib.Meta:
     return found
 
 
+_CLOCK = re.compile(r"\d{1,2}[-/月]\d{1,2}日?\s*\d{1,2}:\d{2}")  # '工人日报 05-20 09:12': a byline, yearless
+
+
 def generic_subtitle(header: list[Line], title: str) -> str | None:
     """A short line between the headline and the date line is a 副题."""
     before_meta = []
@@ -104,7 +107,7 @@ def generic_subtitle(header: list[Line], title: str) -> str | None:
     if len(before_meta) == 1 and not before_meta[0].caption:
         text = before_meta[0].text
         if (4 <= len(text) <= 60 and not is_noise(text) and compact(text) != compact(title)
-                and not headline._CRUMB_LINE.match(text) and not DATE_RE.search(text)
+                and not headline._CRUMB_LINE.match(text) and not DATE_RE.search(text) and not _CLOCK.search(text)
                 and not byline.slash_byline(text) and not byline.is_publisher(text)):
             return text
     return None
