@@ -81,13 +81,13 @@ def select_first(tree, selectors) -> list:
     return _union(tuple(selectors))(tree)
 
 
-_SIMPLE = re.compile(r"^([a-zA-Z][\w-]*)?(?:\.([\w-]+)|#([\w-]+))$")
+_SIMPLE = re.compile(r"^([a-zA-Z][\w-]*)?(?:\.([\w-]+)|#([\w-]+)|\[class\$=[\"']?([\w-]+)[\"']?\])$")
 classed = etree.XPath("descendant-or-self::*[@class or @id]")  # in document order
 
 
 @lru_cache(maxsize=256)
 def _union(selectors: tuple[str, ...]):
-    """A matcher for a list of simple selectors (.class, #id, tag.class, tag#id).
+    """A matcher for a list of simple selectors (.class, #id, tag.class, tag#id, [class$=_yt]).
 
     cssselect turns "a, b, c" into a union of one tree walk per selector (the generic 引题/副题
     lists cost a fifth of an extraction); here one XPath walk collects the elements that have a
@@ -97,16 +97,19 @@ def _union(selectors: tuple[str, ...]):
         found = _SIMPLE.match(selector.strip())
         if not found:
             return css(", ".join(selectors))  # anything richer: cssselect's own translation
-        tag, cls, ident = found.groups()
-        wanted.append((tag.lower() if tag else None, cls, ident))
+        tag, cls, ident, suffix = found.groups()
+        wanted.append((tag.lower() if tag else None, cls, ident, suffix))
 
     def match(tree) -> list:
         out = []
         for el in classed(tree):
-            classes = (el.get("class") or "").split()
+            whole = el.get("class") or ""
+            classes = whole.split()
             ident = el.get("id")
-            for tag, cls, want_id in wanted:
-                if (tag is None or el.tag == tag) and (cls in classes if cls else ident == want_id):
+            for tag, cls, want_id, suffix in wanted:
+                if tag is not None and el.tag != tag:
+                    continue
+                if (cls in classes) if cls else (whole.endswith(suffix) if suffix else ident == want_id):
                     out.append(el)
                     break
         return out
