@@ -95,7 +95,8 @@ def _extract(body, url, headers, more_pages) -> Article | Rejection:
     found.merge(cleaned.meta)
     found.merge(regions.region_meta(trailer, trailer=True))
     if not found.source:  # '<span class="source">中国青年报</span>': portals often drop the label
-        found.source = found.loose_source or regions.source_element(tree, header)
+        found.source = (found.loose_source or regions.source_element(tree, header)
+                        or metalib.dateline_publisher(paragraphs[0] if paragraphs else ""))
     if not found.authors:  # <meta name="author" content="中工网记者 邹文涛"> as a last resort
         tagged = meta_content(tree, "author", "article:author") or ""
         if metalib.has_role(tagged):  # a bare word there is as often the site ("网易") as a person
@@ -119,9 +120,12 @@ def _extract(body, url, headers, more_pages) -> Article | Rejection:
         node = enp.get("nodename") or ""
         named = metalib.EPAPER_PAGE.search(node)
         page_name = (named.group("name") if named else node) or page_name
+    paper = not profile and not page_name and _standalone_page(page_lines)  # an e-paper no profile knows
+    if paper:
+        page_no, page_name = paper
     channel = (
         _first_text(tree, profile.channel if profile else ())
-        or (page_name if profile and profile.date_from_url else None)
+        or (page_name if (profile and profile.date_from_url) or paper else None)
         or headline.breadcrumb(tree, page_lines, site)
         or headline.channel_from_title(tree, site)
     )
@@ -136,7 +140,7 @@ def _extract(body, url, headers, more_pages) -> Article | Rejection:
         subtitle=_strip_dashes(subtitle),
         published_at=published,
         # an e-paper's own articles are published by the paper itself
-        source=found.source or (site if profile and profile.date_from_url else None) or data.source(found.account),
+        source=found.source or (site if (profile and profile.date_from_url) or paper else None) or data.source(found.account),
         # a self-media account signs what no named person wrote ('加拿大必读', 'IT之家')
         authors=normalize_names(found.authors) or ([found.account] if found.account else []),
         editors=normalize_names(found.editors),
@@ -244,6 +248,16 @@ def _epaper_page(page_lines: list[Line], number: int | None) -> tuple[str | None
             ):
                 return metalib.epaper_page_number(match), match.group("name")
     return None, None
+
+
+def _standalone_page(page_lines: list[Line]) -> tuple[str, str] | None:
+    """'第3版：维权' alone on a line that is no link: the 版 of an e-paper article."""
+    for line in page_lines:
+        text = line.text
+        match = metalib.EPAPER_PAGE.match(text) if len(text) <= 16 and not line.link_chars else None
+        if match and match.end() == len(text):
+            return metalib.epaper_page_number(match), match.group("name")
+    return None
 
 
 def _masthead_page(page_lines: list[Line]) -> str | None:

@@ -119,6 +119,7 @@ def body_lines(tree, html: str, url: str, page_lines: list[Line], title: str = "
         picked = sorted(set(sure) | {i for i in span if keys[i] and keys[i] in kept})
     else:
         picked = []
+    picked = _with_sub_headings(page_lines, picked)
     closing = _editor_line(page_lines, picked)
     if _thin([page_lines[i] for i in picked]) < _thin(found) * 0.9:
         # the DOM disagrees: trust the extractor's text
@@ -149,6 +150,25 @@ def _cut_short(found: list[Line], keys: list[str]) -> list[int]:
         if len(key) >= 16 and key not in page:
             out += [i for i in starts.get(key[:16], ()) if len(keys[i]) > len(key) and keys[i].startswith(key)][:1]
     return out
+
+
+def _with_sub_headings(page_lines: list[Line], picked: list[int]) -> list[int]:
+    """<h2>–<h6> sub-headings between two kept paragraphs of the same container: trafilatura's
+    precision pass drops some ('组织覆盖：让劳动者“找得到娘家”')."""
+    added = []
+    for before, after in zip(picked, picked[1:]):
+        for index in range(before + 1, after):
+            line = page_lines[index]
+            element = line.element
+            if element is None or element.tag not in _HEADINGS or element.tag == "h1":
+                continue
+            text = line.text
+            if not 2 <= content_length(text) <= 40 or is_noise(text) or TAIL_MARKERS.match(text) or metalib.parse_line(text):
+                continue
+            parent = element.getparent()
+            if parent is not None and _inside(page_lines[before].element, parent) and _inside(page_lines[after].element, parent):
+                added.append(index)
+    return sorted(set(picked) | set(added)) if added else picked
 
 
 def _editor_line(page_lines: list[Line], picked: list[int]) -> int | None:

@@ -13,12 +13,13 @@ from .normalize import DATE_RE, JUNK_NAME as _JUNK_NAME, NOT_NAMES as _NOT_NAMES
 
 # Labels, longest spelling first where one is a prefix of another.
 _KINDS = {
-    "editor": "责任编辑 責任編輯 值班编辑 网络编辑 编辑 編輯 责编 責編",
+    "editor": "责任编辑 責任編輯 值班编辑 网络编辑 文字编辑 编辑 編輯 责编 責編",
     "source": "文章来源 信息来源 新闻来源 稿件来源 来源于 来源 來源 稿源 出处",
     "author": "作者 記者 记者 通讯员 通訊員 撰稿人 撰稿 撰文 采写 执笔 供稿 文字",
     "time": "发布时间 發布時間 发布日期 發布日期 发表时间 發表時間 更新时间 时间 時間 日期",
     "stop": "浏览次数 浏览量 浏览 瀏覽 点击数 点击量 点击 阅读量 阅读数 字号 字號 一审 二审 三审 终审 初审 "
-    "审核 审校 责任校对 校对 编审 监制 统筹 策划 摄影 摄像 视频 图片 分享到 分享 关键词 标签 访问量",
+    "审核 审校 责任校对 校对 编审 监制 统筹 策划 摄影 摄像 视频 图片 分享到 分享 关键词 标签 访问量 "
+    "栏目主编 主编 美术编辑 视觉设计 题图来源 图片来源",  # 上观: '栏目主编：X　文字编辑：Y　题图来源：Z'
 }
 LABEL_KIND = {label: kind for kind, labels in _KINDS.items() for label in labels.split()}
 _LABEL_RE = re.compile(
@@ -172,6 +173,18 @@ _SURNAMES = set(
     "湛宾戎勾茅利於呼居揭干但尉冶斯元束檀衣信展阴昝智幸奉植衡富尧闭由"
 )
 _COMPOUND_SURNAMES = {"欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒", "夏侯", "令狐", "端木", "南宫", "西门", "独孤"}
+
+
+# '新京报讯（记者…）', '新华社北京5月19日电（记者…）', '湖北工人报讯（通讯员…）' (not '本报讯': no name)
+_DATELINE_PUBLISHER = re.compile(
+    r"^([\u4e00-\u9fff]{2,8}?(?:日报|晚报|新闻|报|社|网|台))[\u4e00-\u9fff\d月日]{0,12}?(?:讯|电|消息)\s*[(（]"
+)
+
+
+def dateline_publisher(paragraph: str) -> str | None:
+    """The publisher a dateline names: the source of an article with no 来源 line."""
+    match = _DATELINE_PUBLISHER.match(paragraph)
+    return normalize_source(match.group(1)) if match else None
 
 
 def dateline_credit(paragraph: str) -> list[str]:

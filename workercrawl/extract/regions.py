@@ -113,6 +113,9 @@ def generic_subtitle(header: list[Line], title: str) -> str | None:
     return None
 
 
+_MEDIA = re.compile(r"(?:^|\s)media(?:\s|$)")
+
+
 def source_element(tree, header: list[Line]) -> str | None:
     """A short element whose class names it the source, when no 来源 label said so.
 
@@ -123,7 +126,11 @@ def source_element(tree, header: list[Line]) -> str | None:
     for where, elements in (("header", near), ("page", tree.iter())):
         for el in elements:
             ident = _ident(el)
-            if not ident or not byline.SOURCE_CLASS.search(ident) or (where == "page" and _in_list(el)):
+            if not ident or (where == "page" and _in_list(el)):
+                continue
+            # a bare class 'media' names the publisher only next to the headline ('红星新闻')
+            if not byline.SOURCE_CLASS.search(ident) and not (
+                    where == "header" and _MEDIA.search(ident) and byline.is_publisher(text_of(el))):
                 continue
             text = re.sub(r"^(?:来源|來源|稿源)\s*[:：]?\s*", "", text_of(el))
             text = re.sub(r"[^\w)）》]+$", "", text)  # '中国气象爱好者 ⋅'
