@@ -67,7 +67,7 @@ def _classed(line: Line, text: str, pattern: re.Pattern) -> bool:
 
 def _dated(line: Line) -> metalib.Meta | None:
     """What an unlabelled dated byline names besides its date."""
-    text = line.text
+    text = metalib.unglue_date(line.text)
     date = DATE_RE.search(text)
     if not date or metalib.has_label(text) or len(text) > 60:
         return None
@@ -80,6 +80,9 @@ def _dated(line: Line) -> metalib.Meta | None:
             found.account = _account(rest[0])
     elif 2 <= len(rest) <= 4 and metalib.person_names(rest) == rest:
         found.authors = rest  # '2020-06-05 20:35 叨叨姐 胡一刀 李小飞刀'
+    elif rest:
+        credit = metalib.credit_line(" ".join(rest))  # '记者 沈晓 通讯员 何川 2024-05-08 16:42'
+        found.authors = credit or []
     return found
 
 

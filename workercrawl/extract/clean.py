@@ -24,6 +24,7 @@ NOISE = [re.compile(p) for p in (
     r"Copyright|版权所有|版權所有|©|ICP\s*备|ICP证|公网安备|违法和不良信息举报|有偿删帖|技术支持\s*[:：]|主办单位\s*[:：]|承办单位\s*[:：]",
     r"许可证\s*[:：]?\s*[0-9A-Z]|备案号|网站标识码|网站地图|联系我们|设为首页|加入收藏",
     r"^(?:主办|承办|协办|主管|运营|维护)(?:单位)?\s*[:：]|^(?:地址|通讯地址|邮编|联系电话|电话)\s*[:：].{0,40}$",
+    r"地址\s*[:：].{0,60}(?:电话|電話|传真|傳真)\s*[:：]",  # a footer's contact line, any language form
     r"^(?:当前|您的|您现在的|你的|您所在的|你所在的|所在|现在)?(?:位置|路径)\s*[:：]",
     r"^(?:首页|网站首页|返回首页|返回列表|返回)$",
     r"^[(（]?\s*(?:本文)?(?:原标题|原題|原题为?)\s*[:：《]",
@@ -97,7 +98,7 @@ def clean_lines(lines: list[Line], *, drop_texts=()) -> CleanBody:
         if metalib.is_weekday_header(text):
             continue
         label = metalib.parse_line(text)
-        if label is not None and index == total - 1 and _signed_by_office(out.paragraphs, text):
+        if label is not None and index == total - 1 and signed_by_office(out.paragraphs, text):
             out.paragraphs.append(text)  # a notice's signature: '…总工会办公室' then its date
             continue
         if label is not None:
@@ -139,10 +140,10 @@ def clean_lines(lines: list[Line], *, drop_texts=()) -> CleanBody:
     return out
 
 
-_OFFICE = re.compile(r"[\u4e00-\u9fff]{2,}(?:办公室|委员会|工会|总工会|联合会|局|厅|部|处|中心|公司|集团|委|会)$")
+_OFFICE = re.compile(r"[\u4e00-\u9fff]{2,}(?:办公室|辦公室|委员会|委員會|工会|工會|联合会|聯合會|联盟|聯盟|局|厅|廳|部|处|處|中心|公司|集团|集團|委|会|會)$")
 
 
-def _signed_by_office(paragraphs: list[str], text: str) -> bool:
+def signed_by_office(paragraphs: list[str], text: str) -> bool:
     """The last line is a bare date under an issuing office's name: the notice's signature."""
     return (len(paragraphs) >= 2 and len(text) <= 14 and bool(DATE_RE.fullmatch(text.strip()))
             and len(paragraphs[-1]) <= 24 and bool(_OFFICE.search(paragraphs[-1])))

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 
 from . import headline, meta as metalib, pagedata, profiles, regions, verdict
 from .article import BINARY, ERROR, UNPARSEABLE, Article, Rejection
-from .clean import body_length, clean_lines
+from .clean import body_length, clean_lines, signed_by_office
 from .decode import DecodeError, decode_html
 from .dom import Line, ParseError, lines, meta_content, parse, select, select_first, text_of
 from .figures import figures, lead_images
@@ -97,10 +97,14 @@ def _extract(body, url, headers, more_pages) -> Article | Rejection:
     if not found.source:  # '<span class="source">中国青年报</span>': portals often drop the label
         found.source = (found.loose_source or regions.source_element(tree, header)
                         or metalib.dateline_publisher(paragraphs[0] if paragraphs else ""))
-    if not found.authors:  # <meta name="author" content="中工网记者 邹文涛"> as a last resort
-        tagged = meta_content(tree, "author", "article:author") or ""
-        if metalib.has_role(tagged):  # a bare word there is as often the site ("网易") as a person
-            found.authors = metalib.parse_credits(tagged)
+    tagged = meta_content(tree, "author", "article:author") or ""
+    if not found.authors and metalib.has_role(tagged):
+        # <meta name="author" content="中工网记者 邹文涛"> as a last resort; a bare word there is
+        # as often the site ("网易") as a person
+        found.authors = metalib.parse_credits(tagged)
+    if not found.editors and tagged:  # <meta name="author" content="责任编辑：梁敏">
+        labelled = metalib.parse_line(tagged)
+        found.editors = labelled.editors if labelled else []
 
     site = (_first_text(tree, profile.site_from) if profile else None) or headline.find_site(
         tree, home, profile.site if profile else None, profiles.site_for_host(home), title)
@@ -112,6 +116,8 @@ def _extract(body, url, headers, more_pages) -> Article | Rejection:
 
     data = pagedata.PageData(tree)
     published = _published_at(tree, url, profile, enp, found, data)
+    if not published and signed_by_office(paragraphs[:-1], paragraphs[-1] if paragraphs else ""):
+        published = normalize_datetime(paragraphs[-1])  # a notice dated only by its signature
     page_no, page_name = cleaned.page_no, cleaned.page_name
     if profile and profile.date_from_url and not page_name:
         number = _url_page(url, profile)

@@ -27,7 +27,7 @@ SKIP_TAGS = frozenset("script style noscript template iframe select option butto
 _HIDDEN = re.compile(r"display\s*:\s*none", re.I)
 _CENTERED = re.compile(r"text-align\s*:\s*center", re.I)
 _ALIGNED = re.compile(r"text-align\s*:\s*(?:left|right|justify)", re.I)
-_CAPTION_CLASS = re.compile(r"caption|pic-?note|pic_?note|pic-?text|pic_?txt|img-?desc|img_?desc|imgtxt|img-?title|photo-?text|tuzhu|picintro|pic-?info", re.I)
+_CAPTION_CLASS = re.compile(r"caption|pic-?note|pic_?note|pic-?text|pic_?txt|img-?desc|img_?desc|imgtxt|img-?title|pic-?title|pic_?title|photo-?text|tuzhu|picintro|pic-?info", re.I)
 
 
 class ParseError(ValueError):

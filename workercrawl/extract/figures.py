@@ -28,13 +28,13 @@ def lead_images(page_lines: list[Line], title: str, box) -> list:
             started = True
         elif el is box:
             break
-        elif started and el.tag == "img" and not any(a.tag == "a" for a in el.iterancestors()):
+        elif started and el.tag in ("img", "amp-img") and not any(a.tag == "a" for a in el.iterancestors()):
             found.append(el)  # linked thumbnails are navigation, not figures
     return found[:2]
 
 
 def figures(tree, url, box, profile, captions, lead=()) -> list[Image]:
-    nodes = list(box.iter("img")) if box is not None else []
+    nodes = list(box.iter("img", "amp-img")) if box is not None else []  # AMP pages: <amp-img>
     outside = [n for n in [*lead, *(select(tree, profile.images) if profile else [])] if n not in nodes]
     nodes = outside[:len(lead)] + nodes + outside[len(lead):]
     out: list[Image] = []

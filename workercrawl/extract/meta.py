@@ -107,12 +107,16 @@ def parse_credits(text: str) -> list[str]:
     return normalize_names(names)
 
 
+_AFFILIATION = re.compile(r"(?<=[\u4e00-\u9fff])\s*[（(][^()（）]{2,16}(?:研究员|研究員|教授|律师|律師|主任|主席|秘书长|秘書長|理事长|理事長|学者|學者|博士)[)）]$")
+
+
 def credit_line(line: str) -> list[str] | None:
     """Names if the whole line is a byline ('本报记者 王群 本报通讯员 李瑞'), else None.
 
     A photo byline ('本报记者 X 摄') is a credit line with no authors: returns [].
     """
-    text = line.strip().strip("()（）【】[]□■●◆▲★ ")
+    line = _AFFILIATION.sub("", line.strip())  # '文／林建宏（台灣勞工陣線研究員）': the writer's affiliation
+    text = line.strip("()（）【】[]□■●◆▲★ ")
     if line.lstrip()[:1] in _BULLETS and len(text) <= 40 and not _ROLE_RE.search(text):
         # '□北京公交集团第一客运分公司 张丽娟' (a contributor's unit, then the name), '■ 林晓风'
         tail = text.split()[-1] if text.split() else ""
@@ -243,6 +247,14 @@ def _cut(value: str) -> str:
     return re.split(r"[【\[]", value, maxsplit=1)[0].strip(" |")
 
 
+# '記者：陳嘉欣2024年4月30日': a name and a date in adjacent spans, glued by the page's text
+_GLUED_DATE = re.compile(r"(?<=[\u4e00-\u9fff])(?=(?:19|20)\d{2}\s*[-/.年])")
+
+
+def unglue_date(text: str) -> str:
+    return _GLUED_DATE.sub(" ", text)
+
+
 _IP_PLACE = re.compile(r"\s*[·・|]?\s*IP\s*属地\s*[:：]?\s*[\u4e00-\u9fff]{1,8}")
 
 
@@ -255,6 +267,7 @@ def parse_line(line: str) -> Meta | None:
     if len(line) > 160:
         return None
     line = _IP_PLACE.sub("", line)  # '发布于 2024-05-20 09:12・IP 属地浙江': platforms show where from
+    line = unglue_date(line)
     if line.count("|") >= 2:  # '发表于2014-08-24 21:30| 1164次阅读| 来源CSDN| 作者魏星': fields, no colons
         line = _PIPE_FIELD.sub(r"\1\2：", line)
     bare = _BARE_EDITOR.match(line)

@@ -42,6 +42,9 @@ def not_article(tree, url, title, paragraphs, encoding, cleaned_links=0, cleaned
         return Rejection(url, NOT_ARTICLE, f"video page: a player and {size} characters of description", encoding)
     if chinese and len(paragraphs) == 1 and size < 200 and _INTRO.match(paragraphs[0]):
         return Rejection(url, NOT_ARTICLE, "landing page: an introduction and links, no article", encoding)
+    slides = sum(1 for p in paragraphs if _SLIDE.match(p))
+    if slides >= 3 and slides * 2 >= len(paragraphs):
+        return Rejection(url, NOT_ARTICLE, f"gallery: {slides} numbered slide captions", encoding)
     listed_urls = sum(1 for p in paragraphs if _URL_LINE.match(p))
     if _SEARCH_TITLE.search(title or "") or (listed_urls >= 3 and listed_urls * 3 >= len(paragraphs)):
         return Rejection(url, NOT_ARTICLE, f"search results: {listed_urls} listed addresses among {len(paragraphs)} lines", encoding)
@@ -63,6 +66,7 @@ def not_article(tree, url, title, paragraphs, encoding, cleaned_links=0, cleaned
 
 # a search hit's address line ('https://… 2024-05-16'); a search page's own headline
 _URL_LINE = re.compile(r"^(?:https?://|www\.)\S+(?:\s+\d{4}[-/.]\d{1,2}[-/.]\d{1,2})?$")
+_SLIDE = re.compile(r"^\d{1,2}\s*/\s*\d{1,2}\D")  # '2/6开幕式上…': a gallery's slide caption
 _SEARCH_TITLE = re.compile(r"^(?:站内|全文|信息)?(?:检索|搜索|查询)结果")
 _FILE_LINK = re.compile(r"\.(?:pdf|docx?|xlsx?|wps|zip|rar)(?:$|\?)", re.I)
 
