@@ -43,6 +43,8 @@ def figures(tree, url, box, profile, captions, lead=()) -> list[Image]:
         src = img.get("data-src") or img.get("data-original") or img.get("src") or ""
         if not src or src.startswith("data:") or _IMG_SKIP.search(src) or _is_avatar(img):
             continue
+        if img.get("usemap") or img.get("useMap"):  # an e-paper's clickable page map, not a figure
+            continue
         sizes = [int(_IMG_SIZE.match(v).group()) for v in (img.get("width"), img.get("height")) if v and _IMG_SIZE.match(v)]
         if sizes and min(sizes) < 60:
             continue
