@@ -7,7 +7,7 @@ import re
 
 from . import byline, headline, meta as metalib
 from .clean import is_noise
-from .dom import Line, text_of
+from .dom import Line, classed, text_of
 from .normalize import DATE_RE, normalize_source, parse_datetime
 from .text import compact, content_length
 
@@ -123,7 +123,7 @@ def source_element(tree, header: list[Line]) -> str | None:
     marks the publisher of each recommended story, not this one's.
     """
     near = (el for line in header if line.element is not None for el in line.element.iter())
-    for where, elements in (("header", near), ("page", tree.iter())):
+    for where, elements in (("header", near), ("page", classed(tree))):
         for el in elements:
             ident = _ident(el)
             if not ident or (where == "page" and _in_list(el)):
