@@ -1,11 +1,11 @@
-"""Run extract_article on each fetched page, in-process or in a pool of worker processes.
+"""Read each fetched page through workercrawl.ingest, in-process or in worker processes.
 
-WORKERCRAWL_EXTRACT_WORKERS = 0 extracts inline (simplest; fine at polite crawl rates, where
-the site, not the CPU, sets the pace). N > 0 extracts in N processes through
-`run_in_executor`, so the reactor keeps downloading while pages are parsed; the workers also
-segment the article's title and body for the search index (rjieba, ~0.2 ms a page) and
-compress the raw pages, handing the store ready-made index texts
-(item.segmented) and raw bodies (item.packed): the crawl process only downloads and writes.
+A thin adapter: `ingest.read` (decode → extract → validate) fills `item.result`.
+WORKERCRAWL_EXTRACT_WORKERS = 0 reads inline (simplest; fine at polite crawl rates, where
+the site, not the CPU, sets the pace). N > 0 reads in N processes through `run_in_executor`
+(`ingest.prepare`), so the reactor keeps downloading while pages are parsed; the workers also
+segment the article for the search index and compress the raw pages (item.segmented,
+item.packed): the crawl process only downloads and writes.
 """
 
 from __future__ import annotations
@@ -19,42 +19,11 @@ from concurrent.futures.process import BrokenProcessPool
 
 from scrapy.utils.asyncio import is_asyncio_available
 
-from workercrawl.extract import EXTRACTOR_VERSION, extract_article
-from workercrawl.extract.decode import header_charset
+from workercrawl import ingest
+from workercrawl.extract import EXTRACTOR_VERSION
 from workercrawl.items import PageItem
-from workercrawl.store import rows, search
-from workercrawl.validate import validated
 
 logger = logging.getLogger(__name__)
-
-
-def with_charset_hint(headers: dict, charset: str | None) -> dict:
-    """The site's configured charset (sites.toml `charset`) when the server named none."""
-    if not charset or header_charset(headers):
-        return headers
-    kept = {k: v for k, v in headers.items() if k.lower() != "content-type"}
-    ctype = next((v for k, v in headers.items() if k.lower() == "content-type"), "") or "text/html"
-    return {**kept, "Content-Type": f"{ctype.split(';')[0].strip()}; charset={charset}"}
-
-
-def extract_page(body: bytes, url: str, headers: dict, more_pages: list[bytes]) -> dict:
-    """Top-level so worker processes can unpickle it."""
-    return extract_article(body, url, headers, more_pages).to_dict()
-
-
-def extract_in_worker(body: bytes, url: str, headers: dict, more_pages: list[bytes], nav: dict) -> tuple:
-    """In a worker, everything CPU-heavy about one article, so the crawl process only routes:
-
-    - the extraction result;
-    - {text: segmented text} for the search index: the title and body of the validated article
-      (the store segments any text not found there);
-    - the raw pages packed for the raw store (sha256, size, zlib), page 1 first."""
-    result = extract_page(body, url, headers, more_pages)
-    packed = [rows.pack_body(page) for page in (body, *more_pages)]
-    article = validated(result, nav)
-    if article.get("status") != "article":
-        return result, None, packed
-    return result, {text: search.segment(text) for text in search.indexed_texts(article)}, packed
 
 
 class ExtractionPipeline:
@@ -89,29 +58,25 @@ class ExtractionPipeline:
     async def process_item(self, item):
         if not isinstance(item, PageItem) or item.error is not None or item.result is not None:
             return item
-        headers = with_charset_hint(item.headers, item.nav.get("charset"))
-        args = (item.body, item.url, headers, [page.body for page in item.more_pages])
         started = time.perf_counter()
         if self.pool is not None:
-            item.result, item.segmented, item.packed = await self._extract((*args, item.nav))
+            item.result, item.segmented, item.packed = await self._in_worker(item)
         else:
-            item.result = extract_page(*args)
+            item.result = ingest.read(item.pages, item.nav)
         self.stats.inc_value("workercrawl/extract/seconds", round(time.perf_counter() - started, 6))
         self.stats.inc_value(f"workercrawl/extract/{item.result['status']}")
         return item
 
-    async def _extract(self, args) -> tuple:
+    async def _in_worker(self, item: PageItem) -> tuple:
         loop = asyncio.get_running_loop()
         try:
-            return await loop.run_in_executor(self.pool, extract_in_worker, *args)
+            return await loop.run_in_executor(self.pool, ingest.prepare, item.pages, item.nav)
         except BrokenProcessPool:
             # A worker died (out of memory, a crash in a C library) on this page or a neighbour.
             # Reject this page with the reason and carry on with a fresh pool.
-            logger.error("an extraction worker died while reading %s; restarting the pool", args[1])
+            logger.error("an extraction worker died while reading %s; restarting the pool", item.url)
             self.stats.inc_value("workercrawl/extract/pool_restarts")
             self.pool.shutdown(wait=False, cancel_futures=True)
             self.pool = self._new_pool()
-            return {
-                "url": args[1], "reason": "extractor-error", "detail": "extraction worker process died",
-                "encoding": None, "extractor_version": EXTRACTOR_VERSION, "status": "rejected",
-            }, None, None
+            return ingest.rejection(item.url, "extractor-error", "extraction worker process died",
+                                    extractor_version=EXTRACTOR_VERSION), None, None

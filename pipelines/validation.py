@@ -1,8 +1,8 @@
-"""Normalize an extracted article's fields and turn invalid ones into rejections.
+"""Count and log invalid articles, and drop the generic crawl's probe pages that are not articles.
 
-The rules live in workercrawl/validate.py, shared with `workercrawl reextract` and
-`workercrawl extract`: a value stored by the crawl and one produced by re-extraction are
-spelled the same.
+Validation itself (normalizers, invalid → rejection) happened in workercrawl.ingest.read, the
+one path every page takes; this adapter only does what is about the crawl: stats, log lines,
+and the probe rule.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import logging
 from scrapy.exceptions import DropItem
 
 from workercrawl.items import PageItem
-from workercrawl.validate import INVALID, normalize_article, problem, validated  # noqa: F401 (re-exported)
+from workercrawl.validate import INVALID
 
 logger = logging.getLogger(__name__)
 
@@ -26,19 +26,15 @@ class ValidationPipeline:
         return cls(crawler)
 
     def process_item(self, item):
-        item = self._validate(item)
-        if isinstance(item, PageItem) and item.nav.get("probe") and item.error is None:
-            self._probe(item)
-        return item
-
-    def _validate(self, item):
-        if not isinstance(item, PageItem) or not item.result or item.result.get("status") != "article":
+        if not isinstance(item, PageItem):
             return item
-        item.result = validated(item.result, item.nav)
-        if item.result.get("status") != "article":
-            why = item.result["detail"]
+        result = item.result or {}
+        if result.get("reason") == INVALID:
+            why = result.get("detail") or "?"
             self.stats.inc_value(f"workercrawl/invalid/{why.replace(' ', '-')}")
             logger.warning("not storing %s as an article: %s", item.url, why)
+        if item.nav.get("probe") and item.error is None:
+            self._probe(item)
         return item
 
     def _probe(self, item: PageItem) -> None:

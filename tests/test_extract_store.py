@@ -81,10 +81,11 @@ def test_extract_reads_warc_files(tmp_path):
     assert rejects == {"not-article": 200, "http-error": 404}
     with sqlite3.connect(raw) as conn:
         assert conn.execute("SELECT count(*) FROM pages").fetchone() == (2,)  # 2xx pages only, as a crawl
-    # --json prints instead of storing, WARC records too
+    # --json prints instead of storing, WARC records too: the rows, an articles row or a rejects row
     printed = invoke("extract", "--json", warc, "--db", tmp_path / "other.db")
     records = [json.loads(line) for line in printed.output.splitlines()]
-    assert [r["status"] for r in records] == ["article", "rejected", "rejected"]
+    assert [r.get("reason") or "article" for r in records] == ["article", "not-article", "http-error"]
+    assert records[0]["fetched_at"] == "2024-05-21T08:00:00+00:00" and records[0]["spider"] == "extract"
     assert not (tmp_path / "other.db").exists()
 
 

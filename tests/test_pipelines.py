@@ -11,7 +11,9 @@ from scrapy.utils.test import get_crawler
 
 from pipelines.extraction import ExtractionPipeline
 from pipelines.storage import StoragePipeline
-from pipelines.validation import ValidationPipeline, normalize_article
+from pipelines.validation import ValidationPipeline
+from workercrawl.ingest import validated
+from workercrawl.validate import normalize_article
 from workercrawl.items import Fetched, PageItem
 from workercrawl.spiders.workercn import WorkercnSpider
 
@@ -81,10 +83,10 @@ def test_validation_keeps_a_self_media_account_the_extractor_named_as_author():
     assert normalize_article({"url": "u", "authors": ["李国", "IT之家"]})["authors"] == ["李国"]
 
 
-def test_validation_rejects_an_article_without_title(crawler):
-    item = PageItem(url="u", spider="s", result={"url": "u", "title": " ", "body": "x", "status": "article"})
-    out = ValidationPipeline.from_crawler(crawler).process_item(item)
-    assert out.result["status"] == "rejected" and out.result["reason"] == "invalid"
+def test_validation_rejects_an_article_without_title():
+    out = validated({"url": "u", "title": " ", "body": "x", "status": "article"})
+    assert out == {"url": "u", "status": "rejected", "reason": "invalid", "detail": "no title", "encoding": None,
+                   "extractor_version": None}
 
 
 def test_storage_writes_articles_rejects_raw_and_run(crawler):

@@ -13,7 +13,7 @@ from scrapy.http import HtmlResponse, Request, Response
 from scrapy.utils.test import get_crawler
 from twisted.python.failure import Failure
 
-from pipelines.extraction import with_charset_hint
+from workercrawl.ingest import with_charset_hint
 from pipelines.validation import ValidationPipeline
 from workercrawl.extract import extract_article
 from workercrawl.items import PageItem

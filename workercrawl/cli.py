@@ -227,26 +227,24 @@ def crawl_command(spiders, everything, spider_args, settings, lock_path, db_path
 
 # -- saved pages and stored raw pages: extract, reextract -------------------------------------
 
-DEFAULT_RAW_DB = "data/raw.db"
-
-
 def raw_option(command):
-    return click.option("--raw", "raw_path", type=click.Path(dir_okay=False), default=DEFAULT_RAW_DB,
-                        envvar="WORKERCRAWL_RAW_DB", show_envvar=True, show_default=True,
-                        help="The raw-page file.")(command)
+    return click.option("--raw", "raw_path", type=click.Path(dir_okay=False), default=None,
+                        envvar="WORKERCRAWL_RAW_DB", show_envvar=True,
+                        help="The raw-page file (default: the database's own — recorded in it, else "
+                             "NAME.raw.db beside NAME.db). Another database's raw file is refused.")(command)
 
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--url", help="URL of the page (only with a single HTML file).")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object per page to stdout; store nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print the row each page would be stored as; store nothing.")
 @raw_option
 @db_options
 def extract(paths, url, as_json, raw_path, db_path, timeout):
     """Extract articles from saved pages into the database: HTML files or folders (.html, .htm,
-    .shtml, optionally .gz) and WARC files (.warc, .warc.gz). --json prints them instead."""
+    .shtml, optionally .gz) and WARC files (.warc, .warc.gz). --json prints, one per line, the
+    exact row that would be stored (articles or rejects), and stores nothing."""
     from . import saved
-    from .extract import extract_article
 
     try:
         files = saved.files(paths)
@@ -261,12 +259,9 @@ def extract(paths, url, as_json, raw_path, db_path, timeout):
             if page.error is not None:
                 click.echo(f"error: {page.error}", err=True)
                 continue
-            record = extract_article(page.body, page.url, page.headers or None).to_dict()
-            if record["status"] != "article":
-                record = {k: record[k] for k in ("url", "status", "reason", "detail")}
-            click.echo(json.dumps(record, ensure_ascii=False))
+            click.echo(json.dumps(saved.row_of(page), ensure_ascii=False))
         return
-    with opened_store(db_path, timeout, raw_path, create=True) as store:
+    with opened_store(db_path, timeout, raw_path or True, create=True) as store:
         run_id = store.start_run(saved.SPIDER, {"paths": list(paths), **({"url": url} if url else {})})
         for page, record in saved.import_pages(store, pages, run_id):
             total += 1
@@ -279,6 +274,7 @@ def extract(paths, url, as_json, raw_path, db_path, timeout):
                 rejected += 1
                 click.echo(f"{page.source}: rejected ({record['reason']}: {record['detail']})")
         store.finish_run(run_id, "finished", {"workercrawl/articles": total - rejected, "workercrawl/rejected": rejected})
+        raw_path = store.raw_path
     click.echo(f"{total} pages, {total - rejected} articles, {rejected} rejected; stored in {db_path} "
                f"(raw pages: {raw_path})", err=True)
 

@@ -1,13 +1,17 @@
 """Re-run the current extraction over stored raw pages (`workercrawl reextract`).
 
-    report = reextract.run("data/workercrawl.db", "data/raw.db", dry_run=True)
+    report = reextract.run("data/workercrawl.db", dry_run=True)   # its own raw file
     print(report.summary())
 
-Every stored article (its page-1 raw row plus continuation pages, re-assembled in order) is
-read back and goes through exactly what a crawl does with a fetched page: extract_article,
-then validate.validated (normalizers, invalid → rejection), then Store.add_article / add_reject
-and Store.flush (the upsert, history in article_versions, people and search rows). Only rows
+Every stored article (its page-1 raw row plus continuation pages, re-assembled in order, with
+what navigation knew of it) is read back and goes through exactly what a crawl does with a
+fetched page: workercrawl.ingest.read (decode → extract → validate), then ingest.record and
+Store.flush (the upsert, history in article_versions, people and search rows). Only rows
 whose stored values differ from the new ones are written, so a second run changes nothing.
+
+- Only pages crawled into this database are read: the raw file must be the database's own,
+  and a raw page with neither an article nor a reject row in the database (a raw file shared
+  by earlier versions with another database) is skipped and counted, never imported.
 
 - A page that now fails extraction gets a rejects row with its reason; its article row is
   kept as it was (never replaced by an empty one). The same rejection is not recorded twice.
@@ -29,61 +33,37 @@ from collections import Counter, deque
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Callable, Iterator
 from urllib.parse import urlsplit
 
-from workercrawl.extract import EXTRACTOR_VERSION, extract_article
+from workercrawl import ingest
+from workercrawl.extract import EXTRACTOR_VERSION
+from workercrawl.items import Fetched
 from workercrawl.store import Store
 from workercrawl.store import rows as store_rows
-from workercrawl.validate import validated
-
-from pipelines.extraction import with_charset_hint  # the crawl's charset hint, as the crawl applies it
 
 SPIDER = "reextract"
 # Columns of an articles row that extraction decides; a difference in any of them is a change.
 COMPARED = (*store_rows.ARTICLE_FIELDS, *store_rows.JSON_FIELDS, "pages", "fetched_url")
 _CHUNK = 16  # articles per task sent to a worker process
+_PAGE_KEYS = ("url", "fetched_url", "status", "headers", "encoding", "compression", "body", "fetched_at")
 
 
-# -- extraction of one stored (or saved) page: shared with `workercrawl extract` ----------------
+# -- one stored article back through the one ingestion path --------------------------------------
 
-@lru_cache(maxsize=1)
-def _site_charsets() -> tuple[tuple[str, str], ...]:
-    from workercrawl.spiders import sites
-
-    found = []
-    for key in sites.keys():
-        try:
-            site = sites.entry(key)
-        except (KeyError, ValueError):
-            continue
-        if site.extra.get("charset"):
-            found += [(domain, site.extra["charset"]) for domain in site.allowed_domains]
-    return tuple(found)
-
-
-def site_charset(url: str) -> str | None:
-    """The charset sites.toml configures for this URL's host, if any."""
-    host = (urlsplit(url).hostname or "").lower()
-    return next((cs for domain, cs in _site_charsets() if host == domain or host.endswith("." + domain)), None)
-
-
-def extract_page(url: str, headers: dict, body: bytes, more: list[bytes] = (), nav: dict | None = None) -> dict:
-    """One page (and its continuation pages) → a normalized article dict or a rejection dict,
-    ready for Store.add_article / add_reject. Never raises (extract_article does not)."""
-    headers = with_charset_hint(dict(headers or {}), site_charset(url))  # sites.toml `charset`, as in a crawl
-    return validated(extract_article(body, url, headers, list(more)).to_dict(), nav)
+def _fetched(row: dict) -> Fetched:
+    """A stored raw page as the crawl had it in hand."""
+    return Fetched(row["fetched_url"] or row["url"], row["status"] or 200, json.loads(row["headers"] or "{}"),
+                   store_rows.raw_body(row), row["fetched_at"], row["encoding"])
 
 
 def _extract_task(task: dict) -> dict:
     try:
-        body = store_rows.raw_body(task["page"])
-        more = [store_rows.raw_body(p) for p in task["more"]]
+        pages = [_fetched(row) for row in task["pages"]]
     except Exception as exc:  # zlib.error, unknown compression: the stored page is unreadable
-        return {"url": task["url"], "status": "rejected", "reason": "unreadable-raw-page",
-                "detail": f"{type(exc).__name__}: {exc}"[:300], "extractor_version": EXTRACTOR_VERSION}
-    return extract_page(task["url"], task["headers"], body, more, task["nav"])
+        return ingest.rejection(task["url"], "unreadable-raw-page", f"{type(exc).__name__}: {exc}"[:300],
+                                extractor_version=EXTRACTOR_VERSION)
+    return ingest.read(pages, task["nav"])
 
 
 def extract_tasks(tasks: list[dict]) -> list[dict]:
@@ -135,6 +115,7 @@ class Report:
     dry_run: bool = False
     pages: int = 0           # stored articles visited (after --since)
     skipped: int = 0         # not selected by --site / --older-than-version
+    foreign: int = 0         # raw pages never crawled into this database: not imported
     extracted: int = 0
     unchanged: int = 0
     updated: int = 0         # article rows whose values changed
@@ -153,7 +134,8 @@ class Report:
 
     def to_dict(self) -> dict:
         return {
-            "dry_run": self.dry_run, "pages": self.pages, "skipped": self.skipped, "extracted": self.extracted,
+            "dry_run": self.dry_run, "pages": self.pages, "skipped": self.skipped, "foreign": self.foreign,
+            "extracted": self.extracted,
             "changes": self.changes, "unchanged": self.unchanged, "updated": self.updated, "new": self.new,
             "now_rejected": self.now_rejected, "rejects": self.rejects, "still_rejected": self.still_rejected,
             "fields": {f"{name} {kind}": n for (name, kind), n in sorted(self.fields.items())},
@@ -163,7 +145,9 @@ class Report:
     def summary(self, samples: bool = True) -> str:
         verb = "would change" if self.dry_run else "changed"
         lines = [
-            f"{self.extracted:,} pages re-extracted ({self.skipped:,} skipped): {self.changes:,} {verb} — "
+            f"{self.extracted:,} pages re-extracted ({self.skipped:,} skipped"
+            + (f", {self.foreign:,} not of this database" if self.foreign else "")
+            + f"): {self.changes:,} {verb} — "
             f"{self.updated:,} articles updated, {self.new:,} new, {self.unchanged:,} unchanged; "
             f"{self.now_rejected:,} pages now rejected (article kept), {self.rejects:,} rejects recorded"
         ]
@@ -251,16 +235,18 @@ def _results(chunks: Iterator[list[tuple[dict, dict]]], workers: int):
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def run(db_path, raw_path, *, site: str | None = None, since: str | None = None,
+def run(db_path, raw_path=True, *, site: str | None = None, since: str | None = None,
         older_than_version: str | None = None, dry_run: bool = False, workers: int | None = None,
         batch_size: int = 200, samples: int = 5, timeout: float = 10.0,
         progress: Callable[[int], object] | None = None) -> Report:
-    """Re-extract the stored pages of raw_path into the articles database at db_path.
+    """Re-extract the stored raw pages of the articles database at db_path (raw_path: True for
+    its own raw file, or a path, which must be its own) into it. A dry run opens both files
+    read-only and changes neither.
 
     progress(total) may return a context manager with update(n) (e.g. click.progressbar)."""
     workers = (os.cpu_count() or 1) if workers is None else max(1, workers)
     report = Report(dry_run=dry_run)
-    store = Store(db_path, raw_path, create=False, timeout=timeout)
+    store = Store(db_path, raw_path or True, create=False, timeout=timeout, readonly=dry_run)
     try:
         domains = _site_domains(site)
         total = store.count_raw_articles(since)
@@ -314,15 +300,18 @@ def _run(store: Store, report: Report, domains, site, since, older_than, workers
                 url = page["article_url"]
                 report.pages += 1
                 article, reject = articles.get(url), rejects.get(url)
+                if article is None and reject is None:  # crawled into another database: never imported
+                    report.foreign += 1
+                    if bar is not None and hasattr(bar, "update"):
+                        bar.update(1)
+                    continue
                 if not _selected(domains, site, older_than, page["fetched_url"] or url, article, reject):
                     report.skipped += 1
                     if bar is not None and hasattr(bar, "update"):
                         bar.update(1)
                     continue
-                nav = {"page_no": article.get("page_no"), "page_name": article.get("page_name")} if article else {}
-                task = {"url": page["fetched_url"] or url, "headers": json.loads(page["headers"] or "{}"),
-                        "page": {k: page[k] for k in ("url", "compression", "body")},
-                        "more": [{k: p[k] for k in ("url", "compression", "body")} for p in page["more"]], "nav": nav}
+                task = {"url": page["fetched_url"] or url, "nav": _nav(page, article),
+                        "pages": [{k: p[k] for k in _PAGE_KEYS} for p in (page, *page["more"])]}
                 context = {"url": url, "status": page["status"], "fetched_at": page["fetched_at"],
                            "spider": page["spider"], "parts": 1 + len(page["more"]), "article": article, "reject": reject}
                 chunk.append((context, task))
@@ -338,6 +327,14 @@ def _run(store: Store, report: Report, domains, site, since, older_than, workers
             bar.update(1)
         if not report.dry_run and store.pending >= batch_size:
             store.flush()
+
+
+def _nav(page: dict, article: dict | None) -> dict:
+    """What navigation knew of the page, as the crawl stored it; for pages stored before it
+    was kept, the e-paper 版次/版名 the article row holds."""
+    if page.get("nav"):
+        return json.loads(page["nav"])
+    return {"page_no": article.get("page_no"), "page_name": article.get("page_name")} if article else {}
 
 
 def _apply(store: Store, report: Report, context: dict, result: dict, samples: int) -> None:
@@ -361,7 +358,8 @@ def _apply(store: Store, report: Report, context: dict, result: dict, samples: i
             report.samples.append({"url": context["url"], "change": "new article" if old is None else "updated",
                                    "fields": changed or {}})
         if not report.dry_run:
-            store.add_article(result, **kwargs)
+            ingest.record(store, result, (), url=context["url"], fetched_at=context["fetched_at"],
+                          spider=context["spider"], run_id=report.run_id, parts=context["parts"])
         return
     # rejected: keep the article row as it is, record why — once
     if old is not None:
@@ -379,6 +377,5 @@ def _apply(store: Store, report: Report, context: dict, result: dict, samples: i
         report.samples.append({"url": context["url"], "reason": result.get("reason"), "detail": result.get("detail"),
                                "change": "now rejected, article kept" if old is not None else "rejected"})
     if not report.dry_run:
-        store.add_reject(url=context["url"], reason=result.get("reason") or "extractor-error",
-                         detail=result.get("detail"), status=context["status"], kind="article", spider=SPIDER,
-                         run_id=report.run_id, fetched_at=context["fetched_at"], extractor_version=version)
+        ingest.record(store, result, (), url=context["url"], status=context["status"], spider=SPIDER,
+                      run_id=report.run_id, fetched_at=context["fetched_at"])

@@ -2,9 +2,9 @@
 (`workercrawl extract PATH…`).
 
 `saved_pages(paths)` yields one SavedPage per HTML file and per WARC response record holding
-HTML; `import_pages(store, pages)` stores each the way a crawl stores a fetched page: the raw
-page into the raw file (so `workercrawl reextract` can read it again), then extraction,
-validation (workercrawl.validate) and the Store's article upsert or a reject.
+HTML; `import_pages(store, pages)` stores each through workercrawl.ingest, exactly as a crawl
+stores a fetched page: the raw page into the database's raw file (so `workercrawl reextract`
+can read it again), then its article or reject; `row_of(page)` is that row, unstored.
 """
 
 from __future__ import annotations
@@ -15,8 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from . import ingest
 from .extract.decode import DecodeError, decode_html
 from .extract.dom import meta_content
+from .items import Fetched, utcnow
 
 HTML_SUFFIXES = (".html", ".htm", ".shtml", ".html.gz", ".htm.gz", ".shtml.gz")
 WARC_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
@@ -135,33 +137,38 @@ def saved_pages(paths: list[Path], url: str | None = None) -> Iterator[SavedPage
         yield SavedPage(str(path), url or page_url(path, body), body)
 
 
+def fetched(page: SavedPage) -> Fetched:
+    """A saved page as a crawl would have fetched it (WARC-Date, else now)."""
+    return Fetched(page.url, page.status, dict(page.headers or {}), page.body, page.fetched_at or utcnow())
+
+
+def result_of(page: SavedPage) -> dict:
+    """The one ingestion path's result for a readable saved page: non-2xx WARC responses are
+    `http-error` rejects, as in a crawl."""
+    if 200 <= page.status < 300:
+        return ingest.read([fetched(page)])
+    return ingest.rejection(page.url, "http-error", f"HTTP {page.status}")
+
+
+def row_of(page: SavedPage) -> dict:
+    """Exactly the row `import_pages` stores for this page (`workercrawl extract --json`)."""
+    return ingest.stored_row(result_of(page), spider=SPIDER, run_id=None, fetched_at=fetched(page).fetched_at,
+                             status=page.status, url=page.url)
+
+
 def import_pages(store, pages: Iterable[SavedPage], run_id: int | None, batch_size: int = 50
                  ) -> Iterator[tuple[SavedPage, dict | None]]:
-    """Store each readable page — raw page, then its article or reject — and yield
-    (page, result); result is None for a page that could not be read (nothing stored).
-    Non-2xx WARC responses become `http-error` rejects, as in a crawl."""
-    from .reextract import extract_page
-    from .store.store import now
-
+    """Store each readable page through workercrawl.ingest — raw page, then its article or
+    reject — and yield (page, result); result is None for a page that could not be read
+    (nothing stored)."""
     for page in pages:
         if page.error is not None:
             yield page, None
             continue
-        fetched_at = page.fetched_at or now()
-        if 200 <= page.status < 300:
-            result = extract_page(page.url, page.headers, page.body)
-            store.add_raw_page(url=page.url, article_url=page.url, part=1, status=page.status, headers=page.headers,
-                               encoding=result.get("encoding"), body=page.body, fetched_at=fetched_at,
-                               spider=SPIDER, run_id=run_id)
-        else:
-            result = {"url": page.url, "status": "rejected", "reason": "http-error",
-                      "detail": f"HTTP {page.status}", "extractor_version": None}
-        if result["status"] == "article":
-            store.add_article(result, fetched_at=fetched_at, spider=SPIDER, run_id=run_id, pages=1)
-        else:
-            store.add_reject(url=page.url, reason=result["reason"], detail=result.get("detail"), status=page.status,
-                             kind="article", spider=SPIDER, run_id=run_id, fetched_at=fetched_at,
-                             extractor_version=result.get("extractor_version"))
+        got = fetched(page)
+        result = result_of(page)
+        ingest.record(store, result, [got], url=page.url, spider=SPIDER, run_id=run_id, fetched_at=got.fetched_at,
+                      status=page.status)
         if store.pending >= batch_size:
             store.flush()
         yield page, result

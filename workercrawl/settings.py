@@ -63,8 +63,11 @@ ITEM_PIPELINES = {
 
 # -- workercrawl ----------------------------------------------------------------------------
 WORKERCRAWL_DB = "data/workercrawl.db"     # articles, rejects, runs ("" disables storage)
-WORKERCRAWL_RAW_DB = "data/raw.db"         # compressed raw pages ("" disables raw storage)
+# Compressed raw pages: "" = the database's own raw file (recorded in it, else data/workercrawl.raw.db
+# beside it), a path = that file (refused if it belongs to another database), "off" = none.
+WORKERCRAWL_RAW_DB = ""
 WORKERCRAWL_BATCH_SIZE = 50                # items per write transaction
+WORKERCRAWL_DB_TIMEOUT = 30.0              # seconds a batch waits for another writer's lock
 WORKERCRAWL_INCREMENTAL = True             # skip articles already in the store (see incremental.py)
 # Extraction in N worker processes (0 = in the crawl process). Inline is faster at polite
 # crawl rates; workers help only when extraction, not the site, is the bottleneck.

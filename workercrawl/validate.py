@@ -1,11 +1,8 @@
-"""Normalize an extracted article's fields, and turn an invalid one into a rejection.
-
-One code path for every way an article reaches the store: the crawl's validation pipeline
-(pipelines/validation.py), `workercrawl reextract` and `workercrawl extract` all call
-`validated`. Uses the extraction core's own normalizers, so a value stored by the crawl and
-one produced by re-extraction are spelled the same. Navigation facts (e-paper 版次/版名 from
-the page list) fill fields the page itself did not state. No Scrapy import: worker processes
-of a re-extraction load this module.
+"""The validation rules: normalize an extracted article's fields, and say why one must not be
+stored. workercrawl.ingest.validated applies them on the one path every page takes to the
+store. Uses the extraction core's own normalizers, so a value is spelled the same whoever
+stored it. Navigation facts (e-paper 版次/版名 from the page list) fill fields the page itself
+did not state. No Scrapy import.
 """
 
 from __future__ import annotations
@@ -48,18 +45,3 @@ def problem(article: dict) -> str | None:
     if not article.get("body"):
         return "no body text"
     return None
-
-
-def validated(result: dict, nav: dict | None = None) -> dict:
-    """An extraction result (Article/Rejection.to_dict()) ready for the store: a normalized
-    article, or a rejection — the one it was, or `invalid` with the problem as detail."""
-    if not result or result.get("status") != "article":
-        return result
-    article = normalize_article(result, nav)
-    why = problem(article)
-    if why:
-        return {
-            "url": article["url"], "reason": INVALID, "detail": why, "encoding": article.get("encoding"),
-            "extractor_version": article.get("extractor_version"), "status": "rejected",
-        }
-    return article

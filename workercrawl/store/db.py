@@ -41,6 +41,10 @@ class SchemaTooNew(StoreError):
     pass
 
 
+class NotOurs(StoreError):
+    """A SQLite file that some other program (or the other half of the pair) owns."""
+
+
 def describe(exc: BaseException, path, timeout: float | None = None) -> StoreError:
     """The StoreError for an sqlite3 error raised while using the database at path."""
     if isinstance(exc, StoreError):
@@ -105,11 +109,37 @@ def _upgrade(db: Database, migrations: Migrations) -> None:
             raise
 
 
+# What each migration set is called for people: the refusal names what a file is instead.
+KINDS = {"workercrawl": "a workercrawl articles database", "workercrawl-raw": "a workercrawl raw-page file"}
+
+
+def check_ours(db: Database, path: Path, migrations: Migrations) -> None:
+    """Refuse, before anything is written, a file that is not this kind of workercrawl file:
+    another program's database, or the other file of the pair. An empty file is fresh."""
+    tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    if not tables:
+        return
+    sets = set()
+    if "_sqlite_migrations" in tables:
+        sets = {r[0] for r in db.execute("SELECT DISTINCT migration_set FROM _sqlite_migrations")}
+    if migrations.name in sets:
+        return
+    wanted = KINDS.get(migrations.name, migrations.name)
+    found = next((KINDS[s] for s in sorted(sets) if s in KINDS), None)
+    if found:
+        raise NotOurs(f"{path}: is {found}, not {wanted}")
+    shown = ", ".join(sorted(t for t in tables if not t.startswith("sqlite_"))[:5])
+    raise NotOurs(f"{path}: not {wanted} (it holds other tables: {shown}); refusing to write to it")
+
+
 def open_db(path: str | Path, migrations: Migrations, *, create: bool = True,
-            timeout: float = DEFAULT_TIMEOUT) -> Database:
+            timeout: float = DEFAULT_TIMEOUT, readonly: bool = False) -> Database:
     """Open (creating the folder and file if create), switch to WAL, apply pending migrations.
 
     A file that is current is only read: a read-only or busy file can still be queried.
+    A file that is not this kind of workercrawl file is refused before anything is written
+    (journal mode untouched). readonly: open without write access, never change the file
+    (no WAL switch, no migrations); a file that needs an upgrade is refused.
     """
     path = Path(path)
     if not path.exists():
@@ -121,14 +151,25 @@ def open_db(path: str | Path, migrations: Migrations, *, create: bool = True,
             raise StoreError(f"{path}: cannot create the database folder ({exc.strerror})") from None
     elif path.is_dir():
         raise StoreError(f"{path}: is a folder, not a database file")
+    elif readonly and not path.exists():
+        raise DatabaseMissing(f"{path}: no such database")
     conn = None
     try:
-        conn = sqlite3.connect(str(path), timeout=timeout)
+        if readonly:
+            conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=timeout)
+        else:
+            conn = sqlite3.connect(str(path), timeout=timeout)
         db = Database(conn)
         db.execute("SELECT count(*) FROM sqlite_master").fetchone()  # not a database → NOTADB here
+        check_ours(db, path, migrations)
         newer = _known_newer(db, migrations)
         if newer:
             raise SchemaTooNew(f"{path}: written by a newer workercrawl ({newer}); upgrade workercrawl to use it")
+        if readonly:
+            if migrations.pending(db):
+                raise DatabaseReadOnly(f"{path}: opened read-only, and this workercrawl must first upgrade "
+                                       "its schema (run any command without --dry-run once)")
+            return db
         if db.journal_mode != "wal":
             db.enable_wal()
         db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: durable commits minus the last on power loss

@@ -7,7 +7,7 @@ pages there are. Bodies stay compressed; whoever extracts decompresses (rows.raw
 
 from __future__ import annotations
 
-_PAGE_COLUMNS = "rowid AS rowid, url, article_url, part, fetched_url, status, headers, encoding, compression, body, fetched_at, spider"
+_PAGE_COLUMNS = "rowid AS rowid, url, article_url, part, fetched_url, status, headers, encoding, compression, body, fetched_at, spider, nav"
 
 
 def count_articles(raw_db, since: str | None = None) -> int:

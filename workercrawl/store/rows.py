@@ -59,7 +59,7 @@ def pack_body(body: bytes) -> tuple[str, int, bytes]:
 
 def raw_row(*, url: str, article_url: str, part: int, status: int, headers: dict, encoding: str | None,
             body: bytes, fetched_at: str, spider: str, run_id: int | None,
-            packed: tuple[str, int, bytes] | None = None) -> dict:
+            packed: tuple[str, int, bytes] | None = None, nav: dict | None = None) -> dict:
     sha256, size, compressed = packed or pack_body(body)
     return {
         "url": canonical_url(url),
@@ -76,6 +76,7 @@ def raw_row(*, url: str, article_url: str, part: int, status: int, headers: dict
         "fetched_at": fetched_at,
         "spider": spider,
         "run_id": run_id,
+        "nav": dumps(nav) if nav else None,  # what navigation knew: read the page again the same way
     }
 
 

@@ -241,3 +241,36 @@ def _run_counters(db: Database) -> None:
         db["runs"].add_column(column, float if column == "elapsed" else int)
     sets = ", ".join(f'{column} = json_extract(stats, \'$."{key}"\')' for column, key in RUN_COUNTERS.items())
     db.execute(f"UPDATE runs SET {sets} WHERE json_valid(stats)")
+
+
+# Counters added by 0006 (kept apart: 0005 must apply exactly as it always did).
+RUN_COUNTERS_0006 = {
+    "extracted": "workercrawl/extracted",        # pages read as articles (before storing)
+    "store_errors": "workercrawl/store_errors",  # batches the database refused
+    "lost": "workercrawl/lost",                  # articles and rejects in those batches
+}
+
+
+@main(name="0006_identity_and_run_truth")
+def _identity(db: Database) -> None:
+    """An identity the raw-page file records as its owner (one database pair, never shared);
+    the site a run crawled (runs are judged per site, and `sites` serves many); and the
+    counters that make a run's numbers true: extracted, store errors, rows lost."""
+    db["meta"].create({"key": str, "value": str}, pk="key")
+    db.execute("INSERT INTO meta (key, value) VALUES ('id', lower(hex(randomblob(16))))")
+    db["runs"].add_column("site", str)
+    for column in RUN_COUNTERS_0006:
+        db["runs"].add_column(column, int)
+    # Earlier runs: the site was the spider, or its -a site argument.
+    db.execute("UPDATE runs SET site = coalesce(CASE WHEN json_valid(args) THEN json_extract(args, '$.site') END, "
+               "spider)")
+    db["runs"].create_index(["site", "id"], find_unique_name=True)
+
+
+@raw(name="0002_owner_and_nav")
+def _raw_owner(db: Database) -> None:
+    """meta.owner: the id of the articles database these pages belong to (claimed on first
+    use); pages.nav: what navigation knew of the page (e-paper 版次, charset hint), so a
+    re-extraction reads the page exactly as the crawl did."""
+    db["meta"].create({"key": str, "value": str}, pk="key")
+    db["pages"].add_column("nav", str)

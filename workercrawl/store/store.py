@@ -1,16 +1,24 @@
-"""The Store: articles, rejects and runs in one SQLite file, raw pages in another.
+"""The Store: articles, rejects and runs in one SQLite file, raw pages in another — a pair.
 
 All SQL of the project lives in this package. Writes are buffered and committed in one
-transaction per file per flush — article rows, their previous versions, people rows and
-search rows together — so a reader (WAL mode) never sees half a batch, and a killed crawl
-loses at most the unflushed batch, which the next run fetches again.
+IMMEDIATE transaction per file per flush — article rows, their previous versions, people rows
+and search rows together — so a reader (WAL mode) never sees half a batch, another writer is
+waited for (the busy timeout applies from the first statement), and a killed crawl loses at
+most the unflushed batch, which the next run fetches again.
+
+The raw-page file belongs to its articles database: it records the database's id as its
+owner, and the database records where its raw file is. Given only the database, every
+command finds that database's own raw file (recorded, else `<name>.raw.db` beside it);
+another database's raw file is refused.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import sqlite3
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
@@ -18,13 +26,55 @@ from typing import TextIO
 from workercrawl.urls import canonical_url
 
 from . import crawlstate, history, pages, report, rows, schema, search
-from .db import DEFAULT_TIMEOUT, StoreError, describe, guarded, open_db
+from .db import DEFAULT_TIMEOUT, NotOurs, StoreError, describe, guarded, open_db
 
 logger = logging.getLogger(__name__)
 
 
 def now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def derived_raw_path(path: str | Path) -> Path:
+    """The default raw-page file of an articles database: data/wc.db → data/wc.raw.db."""
+    path = Path(path)
+    stem = path.name[:-3] if path.name.endswith(".db") else path.name
+    return path.with_name(stem + ".raw.db")
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve() or (a.exists() and b.exists() and os.path.samefile(a, b))
+    except OSError:
+        return False
+
+
+@contextmanager
+def write_transaction(db):
+    """BEGIN IMMEDIATE: take the write lock first, waiting out another writer for the busy
+    timeout. A deferred BEGIN that reads before writing fails at once (SQLITE_BUSY_SNAPSHOT)
+    when another connection commits in between."""
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")
+        raise
+    try:
+        db.conn.execute("COMMIT")
+    except BaseException:
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")
+        raise
+
+
+@dataclass
+class LostBatch:
+    """What a flush the database refused held: dropped, never re-sent with later items."""
+    articles: int = 0
+    rejects: int = 0
+    raw_pages: int = 0
 
 
 @dataclass
@@ -37,54 +87,110 @@ class FlushResult:
 
 
 class Store:
-    """Open (and upgrade) the articles database at path, and the raw-page file if given.
+    """Open (and upgrade) the articles database at path, and its raw-page file if asked.
 
-    create=False refuses a missing file (the read commands); timeout is how long to wait
+    raw: None/False: no raw file; True: the database's own (recorded, else derived_raw_path);
+    a path: that file, which must be this database's own or not yet claimed by any.
+    create=False refuses a missing file (the read commands); readonly opens both files
+    without write access and never changes them (a dry run); timeout is how long to wait
     for another writer's lock; segmenter turns texts into segmented texts for the search
     index (default: jieba in this process; a bulk load can pass a process pool's map).
     """
 
-    def __init__(self, path: str | Path, raw_path: str | Path | None = None, *, create: bool = True,
-                 timeout: float = DEFAULT_TIMEOUT, segmenter: search.Segmenter | None = None):
-        self.path, self.timeout = Path(path), timeout
-        self.raw_path = Path(raw_path) if raw_path else None
+    def __init__(self, path: str | Path, raw: str | Path | bool | None = None, *, create: bool = True,
+                 timeout: float = DEFAULT_TIMEOUT, segmenter: search.Segmenter | None = None,
+                 readonly: bool = False):
+        self.path, self.timeout, self.readonly = Path(path), timeout, readonly
         self.segmenter = segmenter or search.segment_all
-        self.db = open_db(path, schema.main, create=create, timeout=timeout)
+        given = Path(raw) if raw not in (None, False, True, "") else None
+        if given is not None and _same_file(given, self.path):
+            raise NotOurs(f"{given}: the same file cannot be both the articles database and its raw-page file")
+        self.db = open_db(path, schema.main, create=create, timeout=timeout, readonly=readonly)
         search.register_functions(self.db.conn)
+        self.raw = None
+        self.raw_path = None
         try:
-            self.raw = open_db(raw_path, schema.raw, create=create, timeout=timeout) if raw_path else None
-        except StoreError:
-            self.db.close()
-            raise
+            if raw not in (None, False, ""):
+                self.raw_path = given or self._recorded_raw_path() or derived_raw_path(self.path)
+                if _same_file(self.raw_path, self.path):
+                    raise NotOurs(f"{self.raw_path}: the same file cannot be both the articles database "
+                                  "and its raw-page file")
+                self.raw = open_db(self.raw_path, schema.raw, create=create, timeout=timeout, readonly=readonly)
+                self._pair()
+        except (StoreError, sqlite3.Error) as exc:
+            self.close_files()
+            raise describe(exc, self.raw_path or self.path, timeout) from None
         self._articles: list[dict] = []
         self._rejects: list[dict] = []
         self._raw: list[dict] = []
         self._segmented: dict[str, str] = {}  # index texts segmented elsewhere (extraction workers)
 
+    # -- the pair --------------------------------------------------------------------------
+
+    def _meta(self, db, key: str) -> str | None:
+        if "meta" not in db.table_names():
+            return None
+        found = db.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+        return found[0] if found else None
+
+    @property
+    def id(self) -> str | None:
+        """This articles database's identity (what its raw file records as owner)."""
+        return self._meta(self.db, "id")
+
+    def _recorded_raw_path(self) -> Path | None:
+        recorded = self._meta(self.db, "raw_path")
+        if not recorded:
+            return None
+        path = Path(recorded)
+        return path if path.is_absolute() else self.path.parent / path
+
+    def _pair(self) -> None:
+        """Refuse another database's raw file; claim an unclaimed one (and record where it is)."""
+        owner, mine = self._meta(self.raw, "owner"), self.id
+        if owner and mine and owner != mine:
+            raise NotOurs(f"{self.raw_path}: holds the raw pages of another articles database, not of "
+                          f"{self.path}; give this database's own raw file (or none: "
+                          f"{self._recorded_raw_path() or derived_raw_path(self.path)})")
+        recorded = self._recorded_raw_path()
+        if self.readonly or (owner and recorded is not None and _same_file(recorded, self.raw_path)):
+            return
+        try:
+            where = os.path.relpath(self.raw_path.resolve(), self.path.resolve().parent)
+        except ValueError:
+            where = str(self.raw_path.resolve())
+        with write_transaction(self.raw):
+            self.raw.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('owner', ?)", [mine])
+        with write_transaction(self.db):
+            self.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('raw_path', ?)", [where])
+
     # -- runs ------------------------------------------------------------------------------
 
     @guarded
-    def start_run(self, spider: str, args: dict | None = None, settings: dict | None = None) -> int:
-        table = self.db["runs"]
-        table.insert({
-            "spider": spider, "args": rows.dumps(args or {}), "settings": rows.dumps(settings or {}),
-            "started_at": now(),
-        })
-        return table.last_pk
+    def start_run(self, spider: str, args: dict | None = None, settings: dict | None = None,
+                  site: str | None = None) -> int:
+        """A runs row; `site` is what the run crawled (a sites.toml KEY; default: the spider),
+        the unit runs are judged by."""
+        with write_transaction(self.db):
+            cursor = self.db.execute(
+                "INSERT INTO runs (spider, site, args, settings, started_at) VALUES (?, ?, ?, ?, ?)",
+                [spider, site or spider, rows.dumps(args or {}), rows.dumps(settings or {}), now()])
+        return cursor.lastrowid
 
     @guarded
     def finish_run(self, run_id: int, reason: str, stats: dict) -> None:
         counters = {column: stats.get(key, None if column == "elapsed" else 0)
-                    for column, key in schema.RUN_COUNTERS.items()}
-        self.db["runs"].update(run_id, {
-            "finished_at": now(),
-            "finish_reason": reason,
-            "articles": stats.get("workercrawl/articles", 0),
-            "rejects": stats.get("workercrawl/rejected", 0),
-            "pages": stats.get("response_received_count", 0),
-            **counters,
-            "stats": rows.dumps(stats),
-        })
+                    for column, key in {**schema.RUN_COUNTERS, **schema.RUN_COUNTERS_0006}.items()}
+        with write_transaction(self.db):
+            self.db["runs"].update(run_id, {
+                "finished_at": now(),
+                "finish_reason": reason,
+                "articles": stats.get("workercrawl/articles", 0),  # stored, not merely extracted
+                "rejects": stats.get("workercrawl/rejected", 0),
+                "pages": stats.get("response_received_count", 0),
+                **counters,
+                "stats": rows.dumps(stats),
+            })
 
     # -- buffered writes -------------------------------------------------------------------
 
@@ -119,28 +225,37 @@ class Store:
     def flush(self) -> FlushResult:
         """Write everything queued: raw pages first, then articles and rejects in one transaction.
 
-        On error nothing of the failed transaction is written and the queue is kept."""
+        On error nothing of the failed transaction is written, the batch is dropped, and the
+        StoreError raised carries `lost` (a LostBatch: how many rows it held)."""
         result = FlushResult()
-        if self._raw:
-            try:
-                with self.raw.atomic():
-                    self.raw["pages"].upsert_all(self._raw, pk="url")
-            except sqlite3.Error as exc:
-                raise describe(exc, self.raw_path, self.timeout) from exc
-            result.raw_pages = len(self._raw)
-            self._raw = []
-        if self._articles or self._rejects:
-            with self.db.atomic():
-                if self._articles:
-                    articles, versions = history.stamp(self.db, self._articles, result)
-                    self.db["articles"].upsert_all(articles, pk="url")
-                    if versions:
-                        self.db["article_versions"].insert_all(versions, pk="id")
-                    search.index_missing(self.db, articles, self._segment)
-                if self._rejects:
-                    self.db["rejects"].insert_all(self._rejects, pk="id")
-            result.rejects = len(self._rejects)
-            self._articles, self._rejects, self._segmented = [], [], {}
+        try:
+            if self._raw:
+                try:
+                    with write_transaction(self.raw):
+                        self.raw["pages"].upsert_all(self._raw, pk="url")
+                except sqlite3.Error as exc:
+                    raise describe(exc, self.raw_path, self.timeout) from exc
+                result.raw_pages = len(self._raw)
+                self._raw = []
+            if self._articles or self._rejects:
+                with write_transaction(self.db):
+                    if self._articles:
+                        articles, versions = history.stamp(self.db, self._articles, result)
+                        self.db["articles"].upsert_all(articles, pk="url")
+                        if versions:
+                            self.db["article_versions"].insert_all(versions, pk="id")
+                        search.index_missing(self.db, articles, self._segment)
+                    if self._rejects:
+                        self.db["rejects"].insert_all(self._rejects, pk="id")
+                result.rejects = len(self._rejects)
+                self._articles, self._rejects, self._segmented = [], [], {}
+        except (sqlite3.Error, StoreError) as exc:
+            # Dropped, not kept: a batch re-sent with every later item fails again and again
+            # (a full disk), multiplying the time lost. The caller counts and reports it once.
+            error = describe(exc, self.path, self.timeout)
+            error.lost = LostBatch(len(self._articles), len(self._rejects), len(self._raw))
+            self.discard()
+            raise error from exc
         return result
 
     def discard(self) -> None:
@@ -152,9 +267,12 @@ class Store:
             if self.pending:
                 self.flush()
         finally:
-            for db in (self.db, self.raw):
-                if db is not None:
-                    db.close()
+            self.close_files()
+
+    def close_files(self) -> None:
+        for db in (self.db, getattr(self, "raw", None)):
+            if db is not None:
+                db.close()
 
     # -- reads -----------------------------------------------------------------------------
 
