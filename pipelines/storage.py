@@ -24,6 +24,7 @@ from scrapy.utils.defer import deferred_from_coro
 from workercrawl import ingest
 from workercrawl.items import PageItem
 from workercrawl.store import Store, StoreError
+from workercrawl.store.store import raw_choice
 
 logger = logging.getLogger(__name__)
 STORE_ERROR = "store-error"
@@ -35,21 +36,13 @@ def cmdline_settings(settings) -> dict:
     return {name: str(value) for name, value in settings.items() if settings.getpriority(name) == cmdline}
 
 
-def raw_setting(value: str | None):
-    """WORKERCRAWL_RAW_DB: empty → the database's own raw file; "off" → none; else a path."""
-    text = (value or "").strip()
-    if not text:
-        return True
-    return None if text.lower() in ("off", "none", "0", "false") else text
-
-
 class StoragePipeline:
     def __init__(self, crawler):
         settings = crawler.settings
         self.path = settings.get("WORKERCRAWL_DB")
         if not self.path:
             raise NotConfigured("WORKERCRAWL_DB is empty: articles are not stored")
-        self.raw = raw_setting(settings.get("WORKERCRAWL_RAW_DB"))
+        self.raw = raw_choice(settings.get("WORKERCRAWL_RAW_DB"))
         self.timeout = settings.getfloat("WORKERCRAWL_DB_TIMEOUT", 30.0)
         self.batch_size = max(1, settings.getint("WORKERCRAWL_BATCH_SIZE", 50))
         self.crawler = crawler

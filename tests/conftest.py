@@ -145,9 +145,10 @@ class Crawl:
 
 @pytest.fixture
 def crawl(tmp_path):
-    """crawl("workercn", start_url=…, **spider_args) runs `python -m scrapy crawl` to completion."""
+    """crawl("workercn", start_url=…, **spider_args) runs `python -m scrapy crawl` to completion
+    and checks its exit status (`expect`: 0, or 1 for a run that must fail) and verdict line."""
 
-    def run(spider: str, settings: dict | None = None, **args) -> Crawl:
+    def run(spider: str, settings: dict | None = None, expect: int = 0, **args) -> Crawl:
         db, raw = tmp_path / "workercrawl.db", tmp_path / "raw.db"
         cmd = [sys.executable, "-m", "scrapy", "crawl", spider]
         for key, value in args.items():
@@ -157,7 +158,9 @@ def crawl(tmp_path):
             cmd += ["-s", f"{key}={value}"]
         env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "workercrawl.settings", "PYTHONPATH": str(PROJECT)}
         proc = subprocess.run(cmd, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
-        assert proc.returncode == 0, proc.stderr[-4000:]
+        assert proc.returncode == expect, proc.stderr[-4000:]
+        verdicts = [line for line in proc.stderr.splitlines() if line.startswith("workercrawl: ")]
+        assert len(verdicts) == 1 and (" FAILED " in verdicts[0]) == (expect == 1), proc.stderr[-4000:]
         return Crawl(db, raw, proc)
 
     return run

@@ -71,9 +71,11 @@ def test_bad_arguments_close_the_spider_with_one_error_line(crawl):
                         ({"refresh": "maybe"}, "-a refresh must be 1 or 0"),
                         ({"site": "nosuchsite"}, "no site 'nosuchsite'")):
         spider = "sites" if "site" in args else "workercn"
-        result = crawl(spider, start_url="http://127.0.0.1:9/", **args)
+        result = crawl(spider, start_url="http://127.0.0.1:9/", expect=1, **args)
         errors = [line for line in result.proc.stderr.splitlines() if " ERROR: " in line]
         assert len(errors) == 1 and "bad arguments: " + words in errors[0], result.proc.stderr[-2000:]
+        verdict = result.proc.stderr.splitlines()[-1]
+        assert "FAILED" in verdict and "closed: bad-arguments (" + words in verdict, verdict
         assert "Traceback" not in result.proc.stderr
         run = rows(result.db, "SELECT * FROM runs ORDER BY id DESC LIMIT 1")[0]
         assert run["finish_reason"] == "bad-arguments" and run["requests"] == 0

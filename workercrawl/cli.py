@@ -183,6 +183,13 @@ def _export_to_file(store, target: Path, fmt: str, since: str | None, encoding: 
             os.unlink(tmp)
 
 
+def raw_option(command):
+    return click.option("--raw", "raw_path", type=click.Path(dir_okay=False), default=None,
+                        envvar="WORKERCRAWL_RAW_DB", show_envvar=True,
+                        help="The raw-page file (default: the database's own — recorded in it, else "
+                             "NAME.raw.db beside NAME.db). Another database's raw file is refused.")(command)
+
+
 # -- scheduled crawls (workercrawl/schedule.py, workercrawl/health.py) --------------------------
 
 @cli.command("crawl")
@@ -193,10 +200,12 @@ def _export_to_file(store, target: Path, fmt: str, since: str | None, encoding: 
 @click.option("-s", "settings", multiple=True, metavar="NAME=VALUE", help="Scrapy setting for every run.")
 @click.option("--lock", "lock_path", type=click.Path(dir_okay=False),
               help="Lock file that keeps runs from overlapping (default: the database path + .lock).")
+@raw_option
 @db_options
-def crawl_command(spiders, everything, spider_args, settings, lock_path, db_path, timeout):
+def crawl_command(spiders, everything, spider_args, settings, lock_path, raw_path, db_path, timeout):
     """Run spiders in turn (for cron / systemd timers); exit 1 if a run failed or degraded."""
     from . import schedule
+    from .store.store import raw_choice
 
     try:
         chosen = schedule.targets(spiders, everything)
@@ -205,16 +214,18 @@ def crawl_command(spiders, everything, spider_args, settings, lock_path, db_path
     except schedule.ScheduleError as exc:
         raise click.ClickException(str(exc)) from None
     db = Path(overrides.setdefault("WORKERCRAWL_DB", db_path))
+    if raw_path:
+        overrides.setdefault("WORKERCRAWL_RAW_DB", raw_path)
     lock = Path(lock_path) if lock_path else db.with_name(db.name + ".lock")
-    open_store = lambda path: opened_store(str(path), timeout)  # noqa: E731
     verdicts = []
     try:
         with schedule.crawl_lock(lock):
-            if db.exists():  # locked, read-only, corrupt…: say so before crawling anything
-                with open_store(db) as store:
+            if db.exists():  # locked, read-only, corrupt, not ours, another's raw file: say so first
+                raw = raw_choice(overrides.get("WORKERCRAWL_RAW_DB"))
+                with opened_store(str(db), timeout, raw, create=True) as store:
                     store.check_writable()
             for target in chosen:
-                verdict = schedule.run_one(target, args, overrides, db, open_store, lambda m: click.echo(m, err=True))
+                verdict = schedule.run_one(target, args, overrides, lambda m: click.echo(m, err=True))
                 verdicts.append(verdict)
                 click.echo(verdict.line())
     except schedule.ScheduleError as exc:
@@ -226,13 +237,6 @@ def crawl_command(spiders, everything, spider_args, settings, lock_path, db_path
 
 
 # -- saved pages and stored raw pages: extract, reextract -------------------------------------
-
-def raw_option(command):
-    return click.option("--raw", "raw_path", type=click.Path(dir_okay=False), default=None,
-                        envvar="WORKERCRAWL_RAW_DB", show_envvar=True,
-                        help="The raw-page file (default: the database's own — recorded in it, else "
-                             "NAME.raw.db beside NAME.db). Another database's raw file is refused.")(command)
-
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True)

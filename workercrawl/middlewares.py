@@ -144,3 +144,27 @@ class RedirectLoopMiddleware:
             self.stats.inc_value("workercrawl/redirect_loops")
             raise RedirectLoop(f"redirect loop: {' → '.join(chain)} → {target}")
         return response
+
+
+class FetchCounterMiddleware:
+    """A spider middleware counting the responses that reach a spider callback
+    (`workercrawl/fetched`): pages the run actually read, not robots.txt, not retries, not
+    HTTP errors (HttpErrorMiddleware, before it, sends those to the errback). A run that read
+    nothing failed, however few its start pages (workercrawl.health)."""
+
+    def __init__(self, stats):
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        from scrapy import signals
+
+        middleware = cls(crawler.stats)
+        crawler.signals.connect(middleware.spider_opened, signal=signals.spider_opened)
+        return middleware
+
+    def spider_opened(self, spider):
+        self.stats.set_value("workercrawl/fetched", 0)  # present, so "read nothing" is told apart from "not counted"
+
+    def process_spider_input(self, response, spider=None):
+        self.stats.inc_value("workercrawl/fetched")

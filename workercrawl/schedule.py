@@ -9,9 +9,11 @@ stale lock behind.
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import subprocess
 import sys
+import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -102,24 +104,23 @@ def scrapy_command(target: Target, args: dict, settings: dict) -> list[str]:
     return cmd
 
 
-def run_one(target: Target, args: dict, settings: dict, db_path: Path, open_store, echo) -> health.Verdict:
-    """Run one spider to completion and judge its run (the runs row the crawl wrote)."""
-    before = 0
-    if db_path.exists():
-        with open_store(db_path) as store:
-            before = store.last_run_id()
+def run_one(target: Target, args: dict, settings: dict, echo) -> health.Verdict:
+    """Run one spider to completion; its verdict is the one the crawl itself printed (written
+    to a verdict file), so `workercrawl crawl` and `scrapy crawl` always agree."""
     env = dict(os.environ)
     env.setdefault("SCRAPY_SETTINGS_MODULE", "workercrawl.settings")
     echo(f"{target.label}: crawling ({target.spider})")
-    code = subprocess.run(scrapy_command(target, args, settings), env=env).returncode
-    if not db_path.exists():
-        verdict = health.Verdict(None, target.label)
-        verdict.flag(health.FAILED, f"scrapy exited with status {code} and wrote no database")
-        return verdict
-    with open_store(db_path) as store:
-        runs = store.runs_since(before, target.spider)
-        verdict = health.judge(store, runs[-1]["id"] if runs else None, target.spider)
-    verdict.spider = target.label
-    if code != 0:
+    with tempfile.TemporaryDirectory(prefix="workercrawl-verdict-") as folder:
+        verdict_file = Path(folder) / "verdict.json"
+        command = scrapy_command(target, args, {**settings, "WORKERCRAWL_VERDICT_FILE": str(verdict_file)})
+        code = subprocess.run(command, env=env).returncode
+        try:
+            verdict = health.Verdict.from_dict(json.loads(verdict_file.read_text("utf-8")))
+        except (OSError, ValueError):
+            verdict = health.Verdict(None, target.label)
+            verdict.flag(health.FAILED, f"scrapy exited with status {code} and gave no verdict (killed?)")
+            verdict.summary = None
+    if code != 0 and verdict.status != health.FAILED:
         verdict.flag(health.FAILED, f"scrapy exited with status {code}")
+        verdict.summary = None
     return verdict

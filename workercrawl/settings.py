@@ -51,6 +51,9 @@ DOWNLOADER_MIDDLEWARES = {
     "workercrawl.middlewares.RedirectLoopMiddleware": 610,
 }
 SPIDER_MIDDLEWARES = {
+    # Count the pages that reached a callback (after HttpErrorMiddleware, 50): a run that read
+    # none failed.
+    "workercrawl.middlewares.FetchCounterMiddleware": 60,
     # Skip articles already stored; stop paginating when a list page holds only known (or,
     # with -a since, older) articles. -a refresh=1 fetches again; WORKERCRAWL_INCREMENTAL=0 disables.
     "workercrawl.incremental.IncrementalMiddleware": 600,
@@ -77,6 +80,11 @@ WORKERCRAWL_EXTRACT_WORKERS = 0
 # every response (default 100); our callbacks yield one item (two after a failed continuation
 # page) or requests, which need no parallelism, so 4 loses nothing and saves ~1 ms CPU per page.
 CONCURRENT_ITEMS = 4
+
+# `scrapy crawl` ends with the run's verdict on stderr and exits 1 when the run failed
+# (workercrawl/commands/crawl.py). WORKERCRAWL_VERDICT_FILE: also write it there as JSON.
+COMMANDS_MODULE = "workercrawl.commands"
+WORKERCRAWL_VERDICT_FILE = ""
 
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"

@@ -98,6 +98,7 @@ class NewsSpider(scrapy.Spider):
 
     async def _refuse_to_start(self):
         self.logger.error("bad arguments: %s", self.argument_error)
+        self.crawler.stats.set_value("workercrawl/argument_error", self.argument_error)
         raise CloseSpider("bad-arguments")
         yield  # an async generator, like start()
 

@@ -70,21 +70,20 @@ def runs_since(db, after_id: int, spider: str | None = None) -> list[dict]:
     return [_run(r) for r in db.query(sql + " ORDER BY id", params)]
 
 
-def recent_runs(db, spider: str, args: str, before_id: int, limit: int = 5) -> list[dict]:
-    """The last `limit` finished runs of the same spider with the same arguments, newest first."""
+def recent_runs(db, site: str, args: str, before_id: int, limit: int = 5) -> list[dict]:
+    """The last `limit` finished runs of the same site with the same arguments, newest first."""
     return [_run(r) for r in db.query(
-        "SELECT * FROM runs WHERE spider = ? AND args = ? AND id < ? AND finished_at IS NOT NULL "
-        "AND finish_reason = 'finished' ORDER BY id DESC LIMIT ?", [spider, args, before_id, limit])]
+        "SELECT * FROM runs WHERE site = ? AND args = ? AND id < ? AND finished_at IS NOT NULL "
+        "AND finish_reason = 'finished' ORDER BY id DESC LIMIT ?", [site, args, before_id, limit])]
 
 
-def coverage(db, spider: str, run_id: int | None = None, before_id: int | None = None) -> dict:
-    """Articles of one spider (written by run `run_id`, or by runs before `before_id`) and the
+def coverage(db, site: str, run_id: int | None = None, before_id: int | None = None) -> dict:
+    """Articles stored by runs of one site (run `run_id`, or the runs before `before_id`) and the
     share of them with a time of day and with a source: {"articles", "time", "source"}."""
-    where, params = "spider = ?", [spider]
     if run_id is not None:
-        where, params = where + " AND run_id = ?", params + [run_id]
-    if before_id is not None:
-        where, params = where + " AND run_id < ?", params + [before_id]
+        where, params = "run_id = ?", [run_id]
+    else:
+        where, params = "run_id IN (SELECT id FROM runs WHERE site = ? AND id < ?)", [site, before_id]
     total, timed, sourced = db.execute(
         f"SELECT count(*), count(CASE WHEN published_at GLOB '????-??-??T*' THEN 1 END), count(source) "
         f"FROM articles WHERE {where}", params).fetchone()

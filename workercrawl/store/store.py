@@ -42,6 +42,15 @@ def derived_raw_path(path: str | Path) -> Path:
     return path.with_name(stem + ".raw.db")
 
 
+def raw_choice(value: str | None):
+    """A WORKERCRAWL_RAW_DB / --raw value as Store's `raw`: empty → the database's own raw
+    file (True); "off" → none; else a path."""
+    text = (value or "").strip()
+    if not text:
+        return True
+    return None if text.lower() in ("off", "none") else text
+
+
 def _same_file(a: Path, b: Path) -> bool:
     try:
         return a.resolve() == b.resolve() or (a.exists() and b.exists() and os.path.samefile(a, b))
@@ -403,12 +412,12 @@ class Store:
         return crawlstate.runs_since(self.db, after_id, spider)
 
     @guarded
-    def recent_runs(self, spider: str, args: str, before_id: int, limit: int = 5) -> list[dict]:
-        return crawlstate.recent_runs(self.db, spider, args, before_id, limit)
+    def recent_runs(self, site: str, args: str, before_id: int, limit: int = 5) -> list[dict]:
+        return crawlstate.recent_runs(self.db, site, args, before_id, limit)
 
     @guarded
-    def coverage(self, spider: str, run_id: int | None = None, before_id: int | None = None) -> dict:
-        return crawlstate.coverage(self.db, spider, run_id, before_id)
+    def coverage(self, site: str, run_id: int | None = None, before_id: int | None = None) -> dict:
+        return crawlstate.coverage(self.db, site, run_id, before_id)
 
     @guarded
     def reject_reasons(self, run_id: int) -> dict[str, int]:
