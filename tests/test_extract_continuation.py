@@ -49,17 +49,25 @@ def test_short_last_page_of_an_unknown_template_keeps_no_sidebar():
 
 
 def test_continuation_pages_decode_with_their_own_headers():
-    """(body, headers) pairs: a page served in another charset than page 1 is still read."""
+    """(body, headers) pairs, or objects with .body and .headers (items.Fetched): a page served
+    in another charset than page 1 (here Big5, which GBK would read as mojibake) is read right."""
+    last = "市總工會有關負責人表示，將繼續做好新就業形態勞動者的服務工作。"
     page1 = union_page(FIRST, 1, "gbk").encode("gbk")
-    page2 = union_page(LAST, 2, "utf-8").replace('<meta http-equiv="Content-Type" content="text/html; charset=utf-8">', "").encode("utf-8")
-    gbk = {"Content-Type": "text/html; charset=GBK"}
-    article = extract_article(page1, URL, gbk, [(page2, {"Content-Type": "text/html; charset=utf-8"})])
-    assert article.body.split("\n") == FIRST + LAST
+    # characters Big5 lacks go out as numeric references, as a gateway's pages do
+    page2 = union_page([last], 2, "big5").replace('<meta http-equiv="Content-Type" content="text/html; charset=big5">', "")
+    page2 = page2.encode("big5hkscs", errors="xmlcharrefreplace")
+    gbk, big5 = {"Content-Type": "text/html; charset=GBK"}, {"Content-Type": "text/html; charset=Big5"}
+    article = extract_article(page1, URL, gbk, [(page2, big5)])
+    assert article.body.split("\n") == FIRST + [last]
 
-    class Fetched:  # what a crawl holds: items.Fetched
+    class Fetched:  # what a crawl holds
         def __init__(self, body, headers):
             self.body, self.headers = body, headers
 
-    assert extract_article(page1, URL, gbk, [Fetched(page2, {"Content-Type": "text/html; charset=utf-8"})]).body == article.body
-    # bytes alone still work, read with page 1's headers
-    assert extract_article(page1, URL, gbk, [union_page(LAST, 2).encode("gbk")]).body == article.body
+    assert extract_article(page1, URL, gbk, [Fetched(page2, big5)]).body == article.body
+    # bytes alone (or no headers known for the page) are read with page 1's headers: wrong here
+    assert last not in extract_article(page1, URL, gbk, [page2]).body
+    assert last not in extract_article(page1, URL, gbk, [(page2, {})]).body
+    # and right whenever page 1's headers fit the page
+    same = union_page(LAST, 2).encode("gbk")
+    assert extract_article(page1, URL, gbk, [same]).body.split("\n") == FIRST + LAST

@@ -235,14 +235,15 @@ def _continuation_lines(extra, url, headers, profile, profile_box: bool, title: 
 
 
 def _page_and_headers(extra, headers) -> tuple[bytes | str, Mapping | None]:
-    """(body, headers) of a continuation page: its own headers when given, else page 1's."""
+    """(body, headers) of a continuation page: its own headers when given (an empty mapping
+    says nothing), else page 1's."""
     if isinstance(extra, (bytes, bytearray, str)):
         return extra, headers
     if isinstance(extra, (tuple, list)):
         body, own = (*extra, None)[:2]
-        return body, own if own is not None else headers
-    body, own = getattr(extra, "body", b""), getattr(extra, "headers", None)
-    return body, own if own is not None else headers
+    else:
+        body, own = getattr(extra, "body", b""), getattr(extra, "headers", None)
+    return body, own or headers
 
 
 def _signature(el) -> tuple:
