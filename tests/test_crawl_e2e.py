@@ -58,6 +58,8 @@ def test_workercn_end_to_end(replica, crawl):
     merged = articles[TWO_PAGES]
     assert merged["pages"] == 2
     assert "炼铁厂职工代表老张" in merged["body"] and "提案落实率达到95%以上" in merged["body"]
+    # page 2 is one short sentence: read from page 1's box, not with the 全总领导 sidebar around it
+    assert "全总领导" not in merged["body"] and "全国总工会主席" not in merged["body"]
 
     # Everything that is not an article is accounted for, with its reason.
     rejects = {(r["url"].removeprefix(site.url), r["reason"], r["status"]) for r in rows(result.db, "SELECT * FROM rejects")}

@@ -51,6 +51,7 @@ def test_extraction_merges_two_pages(crawler):
     result = item.result
     assert result["status"] == "article" and result["title"] == "一线职工代表建言企业高质量发展"
     assert "炼铁厂职工代表老张" in result["body"] and "提案落实率达到95%以上" in result["body"]
+    assert "全总领导" not in result["body"] and "全国总工会主席" not in result["body"]
 
 
 def test_rejection_passes_through(crawler):

@@ -97,6 +97,7 @@ def test_older_rows_are_updated_through_history_and_a_second_run_changes_nothing
         assert version["published_at"] == "2024-05-20" and json.loads(version["changed"]) == ["published_at", "editors"]
         multi = store.article(f"{BASE}/{MULTI}")  # re-assembled from both stored pages
         assert multi["pages"] == 2 and "炼铁厂职工代表老张" in multi["body"] and "提案落实率达到95%以上" in multi["body"]
+        assert "全总领导" not in multi["body"]
         assert store.articles_by(json.loads(row["editors"])[0], "editor")  # people follow
         run = store.db["runs"].get(report.run_id)
         assert run["spider"] == "reextract" and run["finish_reason"] == "finished" and run["articles"] == 2

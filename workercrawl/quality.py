@@ -23,7 +23,8 @@ class Case:
     url: str
     spec: dict
     headers: dict | None = None
-    more_pages: list[bytes] = field(default_factory=list)
+    # pages 2..N: bytes, or (bytes, headers) when the spec gives a page its own headers
+    more_pages: list = field(default_factory=list)
 
     @property
     def expected(self) -> dict:
@@ -41,12 +42,21 @@ def load_corpus(root: Path) -> list[Case]:
         html_path = spec_path.with_suffix(".html")
         if not html_path.exists():
             continue
-        more = [(spec_path.parent / name).read_bytes() for name in spec.get("more_pages", [])]
+        more = [_more_page(spec_path.parent, entry) for entry in spec.get("more_pages", [])]
         cases.append(Case(
             name=f"{spec_path.parent.name}/{spec_path.stem}", html=html_path.read_bytes(),
             url=spec["url"], spec=spec, headers=spec.get("headers"), more_pages=more,
         ))
     return cases
+
+
+def _more_page(folder: Path, entry):
+    """A `more_pages` entry: a file name, or {"file": name, "headers": {...}} for a page served
+    with its own headers (extract_article takes it as a (body, headers) pair)."""
+    if isinstance(entry, str):
+        return (folder / entry).read_bytes()
+    body = (folder / entry["file"]).read_bytes()
+    return (body, entry["headers"]) if entry.get("headers") is not None else body
 
 
 def prf(predicted: str, gold: str) -> tuple[float, float, float]:

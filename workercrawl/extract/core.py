@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable, Mapping
+from typing import Optional, Protocol, Union
 
 from . import headline, meta as metalib, pagedata, profiles, regions, verdict
 from .article import BINARY, ERROR, UNPARSEABLE, Article, Rejection
@@ -19,6 +20,17 @@ from .text import compact, norm_space
 log = logging.getLogger(__name__)
 
 _URL_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})[-/_]?(0[1-9]|1[0-2])[-/_]?(0[1-9]|[12]\d|3[01])(?!\d)")
+
+
+class _Served(Protocol):
+    """A response as a crawl keeps it (items.Fetched): its body and the headers it came with."""
+
+    body: bytes
+    headers: Optional[Mapping]
+
+
+# A continuation page: its bytes (or text), a (body, headers) pair, or a _Served response.
+MorePage = Union[bytes, str, tuple[Union[bytes, str], Optional[Mapping]], _Served]
 _ENP = re.compile(r"<(?:founder-)?(title|subtitle|introtitle|pretitle|date|author|nodename)>(.*?)</", re.S | re.I)
 
 
@@ -26,10 +38,13 @@ def extract_article(
     body: bytes | str,
     url: str,
     headers: Mapping | None = None,
-    more_pages: Iterable[bytes | str] = (),
+    more_pages: Iterable[MorePage] = (),
 ) -> Article | Rejection:
     """Read one article page (plus pages 2..N of a multi-page article) into an Article.
 
+    `more_pages` items are each page's bytes (decoded with page 1's `headers`, then their own
+    <meta>), or (bytes, headers) pairs / objects with `.body` and `.headers` (a crawl's
+    Fetched) to decode each page with the headers it was served with.
     Never raises: bad input, non-articles and internal failures come back as a Rejection.
     """
     try:
@@ -65,7 +80,7 @@ def _extract(body, url, headers, more_pages) -> Article | Rejection:
     box, raw_body, profile_used = _body_source(tree, html, url, profile, page_lines, title)
     later_trailers: list[Line] = []
     for extra in more_pages:
-        more_body, more_trailer = _continuation_lines(extra, url, headers, profile)
+        more_body, more_trailer = _continuation_lines(extra, url, headers, profile, bool(profile_used), title, box)
         raw_body += more_body
         later_trailers += more_trailer
 
@@ -186,15 +201,66 @@ def _body_source(tree, html, url, profile, page_lines=None, title=""):
     return box, raw, None
 
 
-def _continuation_lines(extra, url, headers, profile) -> tuple[list[Line], list[Line]]:
-    """Body and trailer lines of page 2..N, read with the same profile as page 1."""
+def _continuation_lines(extra, url, headers, profile, profile_box: bool, title: str, first_box) -> tuple[list[Line], list[Line]]:
+    """Body and trailer lines of page 2..N, read as page 1 was.
+
+    Decoded with the page's own headers when the caller has them (else page 1's), then its
+    <meta>. The box page 1's text came from is the box here: the profile's body element when
+    page 1 took its text from it (`profile_box`), whatever its length, since a last page may
+    hold one sentence; else the generic path with the headline known (nothing above it is
+    text), kept to the element standing where page 1's box stands.
+    """
+    body, own = _page_and_headers(extra, headers)
     try:
-        html, _ = decode_html(extra, headers)
+        html, _ = decode_html(body, own)
         tree = parse(html)
     except (DecodeError, ParseError):
         return [], []
-    _, raw, _ = _body_source(tree, html, url, profile)
-    return raw, (_lines_of(tree, profile.trailer) if profile else [])
+    trailer = _lines_of(tree, profile.trailer) if profile else []
+    if profile_box:
+        found = select(tree, profile.body)
+        if found:
+            skip = frozenset(el for sel in profile.drop for el in select(found[0], sel))
+            return lines(found[0], skip=skip), trailer
+    _, raw = body_lines(tree, html, url, lines(tree), title)
+    same = _same_elements(tree, first_box)
+    if same:
+        def placed(line: Line) -> bool:
+            return line.element is not None and any(_within(line.element, el) for el in same)
+        if any(placed(l) for l in raw):
+            raw = [l for l in raw if l.element is None or placed(l)]
+        else:  # the extractor kept nothing where page 1's text stands: that element's text is this page's
+            raw = [l for el in same for l in lines(el)]
+    return raw, trailer
+
+
+def _page_and_headers(extra, headers) -> tuple[bytes | str, Mapping | None]:
+    """(body, headers) of a continuation page: its own headers when given (an empty mapping
+    says nothing), else page 1's."""
+    if isinstance(extra, (bytes, bytearray, str)):
+        return extra, headers
+    if isinstance(extra, (tuple, list)):
+        body, own = (*extra, None)[:2]
+    else:
+        body, own = getattr(extra, "body", b""), getattr(extra, "headers", None)
+    return body, own or headers
+
+
+def _signature(el) -> tuple:
+    """Where an element sits in its template: tag, class and id of it and each ancestor."""
+    return tuple((a.tag, a.get("class") or "", a.get("id") or "") for a in (el, *el.iterancestors()))
+
+
+def _same_elements(tree, box) -> list:
+    """The elements of `tree` at the place `box` holds in page 1's template."""
+    if box is None or not isinstance(box.tag, str) or box.tag in ("html", "body"):
+        return []
+    wanted = _signature(box)
+    return [el for el in tree.iter(box.tag) if _signature(el) == wanted]
+
+
+def _within(element, box) -> bool:
+    return element is box or any(a is box for a in element.iterancestors())
 
 
 def _enpproperty(html: str) -> dict[str, str]:
