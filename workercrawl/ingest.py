@@ -90,9 +90,12 @@ def read(pages: Sequence[Fetched], nav: dict | None = None) -> dict:
     page so a re-extraction reads the page exactly as the crawl did."""
     nav = nav or {}
     first = pages[0]
-    headers = with_charset_hint(dict(first.headers or {}), nav.get("charset") or site_charset(first.url))
+    hint = nav.get("charset") or site_charset(first.url)
+    headers = with_charset_hint(dict(first.headers or {}), hint)
+    # Continuation pages are decoded with their own headers (a GBK page 2 behind a UTF-8 page 1).
+    more = [(page.body, with_charset_hint(dict(page.headers or {}), hint)) for page in pages[1:]]
     try:
-        result = extract_article(first.body, first.url, headers, [page.body for page in pages[1:]]).to_dict()
+        result = extract_article(first.body, first.url, headers, more).to_dict()
     except Exception as exc:  # extract_article rejects rather than raises; a bug must still not lose the page
         return rejection(first.url, "extractor-error", f"{type(exc).__name__}: {exc}"[:300],
                          extractor_version=EXTRACTOR_VERSION)
