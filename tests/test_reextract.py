@@ -245,3 +245,36 @@ def test_cli_reextract(tmp_path):
     assert json.loads(again.output)["changes"] == 0
     missing = runner.invoke(cli, ["reextract", "--db", str(tmp_path / "nope.db"), "--raw", str(raw)])
     assert missing.exit_code == 1 and "no such database" in missing.output
+
+
+WRITER = """
+import sqlite3, sys, time
+conn = sqlite3.connect(sys.argv[1], timeout=30, isolation_level=None)
+end = time.monotonic() + float(sys.argv[2])
+n = 0
+print("ready", flush=True)
+while time.monotonic() < end:
+    conn.execute("BEGIN IMMEDIATE")
+    conn.execute("UPDATE runs SET settings = ? WHERE id = 1", [str(n)])
+    time.sleep(0.2)  # holds the write lock a while, then commits: other writers must wait
+    conn.execute("COMMIT")
+    n += 1
+    time.sleep(0.01)
+"""
+
+
+def test_another_writer_committing_all_along_is_waited_for(tmp_path):
+    """Another program commits every 0.2 s while a re-extraction writes: each batch begins with
+    an IMMEDIATE transaction, so it waits for the lock instead of failing at once
+    (SQLITE_BUSY_SNAPSHOT: a deferred transaction that read before another's commit)."""
+    db, raw = crawl(tmp_path)
+    age(db, "7100001", title="旧标题", extractor_version="0")
+    age(db, "7100002", title="旧标题二", extractor_version="0")
+    writer = subprocess.Popen([sys.executable, "-c", WRITER, str(db), "6"], stdout=subprocess.PIPE, text=True)
+    try:
+        assert writer.stdout.readline().strip() == "ready"
+        report = reextract.run(db, raw, workers=1, batch_size=1, timeout=10)
+    finally:
+        assert writer.wait(30) == 0
+    assert report.updated == 2 and report.finish_reason == "finished"
+    assert reextract.run(db, raw, workers=1).changes == 0
