@@ -88,12 +88,19 @@ def opened_store(db_path: str, timeout: float, raw_path: str | None = None, crea
 @db_options
 def search(query, limit, since, as_json, db_path, timeout):
     """Full-text search in Chinese: the best matches (bm25) with date, source and a snippet."""
+    from .store.search import QueryTooLong
+    from .validate import strip_controls
+
     with opened_store(db_path, timeout) as store:
-        matches = store.search(query, limit=limit, since=since)
+        try:
+            matches = store.search(query, limit=limit, since=since)
+        except QueryTooLong as exc:
+            raise click.BadParameter(str(exc), param_hint="QUERY") from None
     for rank, hit in enumerate(matches, start=1):
         if as_json:
             click.echo(json.dumps(hit, ensure_ascii=False))
-        else:
+        else:  # rows stored before control characters were stripped must not reach the terminal raw
+            hit = {k: strip_controls(v) for k, v in hit.items()}
             click.echo(f"{rank:>2}. {hit['published_at'] or '-'}  {hit['source'] or '-'}  {hit['title']}")
             click.echo(f"    {hit['snippet']}")
             click.echo(f"    {hit['url']}")
@@ -148,36 +155,49 @@ def export(fmt, since, output, bom, db_path, timeout):
     encoding = "utf-8-sig" if bom and fmt == "csv" else "utf-8"
     with opened_store(db_path, timeout) as store:
         if output is None:
-            out = io.TextIOWrapper(sys.stdout.buffer, encoding=encoding, newline="", write_through=False)
-            try:
-                count = store.export(out, fmt, since)
-                out.flush()
-            except BrokenPipeError:  # `| head`: the reader has all it wants
-                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-                sys.exit(0)
-            finally:
-                out.detach()
+            count = _export_to_stdout(store, fmt, since, encoding)
         else:
             count = _export_to_file(store, Path(output), fmt, since, encoding)
     click.echo(f"{count} articles exported" + (f" to {output}" if output else ""), err=True)
 
 
-def _export_to_file(store, target: Path, fmt: str, since: str | None, encoding: str) -> int:
-    """Write a temporary file beside the target and rename it: never a half-written export."""
+def _export_to_stdout(store, fmt: str, since: str | None, encoding: str) -> int:
+    out = io.TextIOWrapper(sys.stdout.buffer, encoding=encoding, newline="", write_through=False)
     try:
-        handle, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or Path("."))
+        count = store.export(out, fmt, since)
+        out.flush()
+        return count
+    except BrokenPipeError:  # `| head`: the reader has all it wants
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(0)
+    except OSError as exc:  # > /dev/full, a disk that filled up: one line, not a traceback
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing left to flush at exit
+        raise click.ClickException(f"cannot write to standard output ({exc.strerror or exc})") from None
+    finally:
+        out.detach()
+
+
+def _export_to_file(store, target: Path, fmt: str, since: str | None, encoding: str) -> int:
+    """A regular file (or a symlink to one, kept a symlink) is written beside and renamed: never
+    a half-written export. A device or FIFO (/dev/null, a pipe) is written into, never replaced."""
+    real = Path(os.path.realpath(target))
+    try:
+        if real.exists() and not real.is_file():
+            with open(real, "w", encoding=encoding, newline="") as out:
+                return store.export(out, fmt, since)
+        handle, tmp = tempfile.mkstemp(prefix=f".{real.name}.", dir=real.parent)
     except OSError as exc:
-        raise click.ClickException(f"{target}: cannot write ({exc.strerror})") from None
+        raise click.ClickException(f"{target}: cannot write ({exc.strerror or exc})") from None
     try:
         with os.fdopen(handle, "w", encoding=encoding, newline="") as out:
             count = store.export(out, fmt, since)
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600: give the file the usual mode
-        os.replace(tmp, target)
+        os.replace(tmp, real)
         return count
     except OSError as exc:
-        raise click.ClickException(f"{target}: cannot write ({exc.strerror})") from None
+        raise click.ClickException(f"{target}: cannot write ({exc.strerror or exc})") from None
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)

@@ -11,10 +11,25 @@ from workercrawl.extract.normalize import normalize_authors, normalize_datetime,
 
 INVALID = "invalid"
 _TEXT_FIELDS = ("title", "pretitle", "subtitle", "site", "channel", "page_name")
+# C0 and C1 control characters and DEL: page text must not carry terminal escapes (ESC [31m,
+# BEL, BS) into titles and bodies that `search` prints and spreadsheets open. Tab, newline and
+# carriage return stay: they are whitespace, normalized below (newline separates paragraphs).
+CONTROLS = dict.fromkeys([*range(0x00, 0x09), 0x0b, 0x0c, *range(0x0e, 0x20), 0x7f, *range(0x80, 0xa0)])
+
+
+def strip_controls(value):
+    """`value` (a string, or lists/dicts of them) without control characters."""
+    if isinstance(value, str):
+        return value.translate(CONTROLS)
+    if isinstance(value, list):
+        return [strip_controls(v) for v in value]
+    if isinstance(value, dict):
+        return {k: strip_controls(v) for k, v in value.items()}
+    return value
 
 
 def normalize_article(article: dict, nav: dict | None = None) -> dict:
-    out = dict(article)
+    out = {name: strip_controls(value) for name, value in article.items()}
     nav = nav or {}
     for name in _TEXT_FIELDS:
         value = out.get(name)

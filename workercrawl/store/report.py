@@ -77,11 +77,23 @@ def _rows(db, since: str | None):
     return db.query(sql + " ORDER BY published_at, url")
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula (=HYPERLINK(…), +cmd|…).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value):
+    """A value safe to open in Excel/LibreOffice (OWASP CSV injection): text that a spreadsheet
+    would read as a formula gets a leading apostrophe, shown as text. JSON lines stay exact."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def export(db, out: TextIO, fmt: str, since: str | None = None) -> int:
     """Write articles (published since `since`, oldest first) to out; return how many.
 
-    jsonl: one object per line, authors/editors/images as arrays. csv: a header row, names
-    joined with 、, images as JSON text."""
+    jsonl: one object per line, authors/editors/images as arrays, values exact. csv: a header
+    row, names joined with 、, images as JSON text, formula-like cells neutralized (csv_cell)."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r} (use {' or '.join(FORMATS)})")
     count = 0
@@ -100,7 +112,7 @@ def export(db, out: TextIO, fmt: str, since: str | None = None) -> int:
                 if isinstance(record[name], list):
                     record[name] = CSV_NAME_SEPARATOR.join(map(str, record[name]))
             record["images"] = json.dumps(record["images"], ensure_ascii=False) if record["images"] else ""
-            writer.writerow([record[name] for name in EXPORT_COLUMNS])
+            writer.writerow([csv_cell(record[name]) for name in EXPORT_COLUMNS])
         else:
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
         count += 1

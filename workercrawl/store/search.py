@@ -160,8 +160,9 @@ def fts_query(query: str) -> str:
 
 
 def match_expression(query: str) -> str:
-    """fts_query for SQL: a query without words becomes an expression that matches nothing."""
-    return fts_query(query) or '""'
+    """fts_query for SQL: a query without words becomes an expression that matches nothing;
+    an overlong query raises QueryTooLong (an SQL error with that message in datasette)."""
+    return fts_query(check_query(query)) or '""'
 
 
 def snippet(body: str | None, query: str, width: int = 60, before: int = 18) -> str:
@@ -244,7 +245,30 @@ def reindex(db, segmenter: Segmenter = segment_all, *, everything: bool = False,
         logger.info("indexed %d articles for search", done)
 
 
+# Bounds on a query: FTS5 NEAR over many words costs about the square of the query's length
+# (800 characters took 8 s, 6,000 over a minute). Real queries are a few words.
+MAX_QUERY_CHARS = 200
+MAX_QUERY_WORDS = 24
+
+
+class QueryTooLong(ValueError):
+    """A search query beyond MAX_QUERY_CHARS characters or MAX_QUERY_WORDS words."""
+
+
+def check_query(query: str) -> str:
+    """The query, or QueryTooLong with a message a person can act on."""
+    text = (query or "").strip()
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryTooLong(f"the query is {len(text)} characters long; search takes at most {MAX_QUERY_CHARS} "
+                           "(a few words: 工会 农民工 欠薪)")
+    words = query_words(text)
+    if len(words) > MAX_QUERY_WORDS:
+        raise QueryTooLong(f"the query has {len(words)} words; search takes at most {MAX_QUERY_WORDS}")
+    return text
+
+
 def run_search(db, query: str, limit: int, since: str | None) -> list[dict]:
+    query = check_query(query)
     if not fts_query(query):
         return []
     return [dict(r) for r in db.query(SEARCH_SQL, {"q": query, "since": since or "", "limit": limit})]
