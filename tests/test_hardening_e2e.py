@@ -102,3 +102,29 @@ def test_an_overlong_search_query_is_refused_at_once(hostile_db, tmp_path):
     words = " ".join(["工会"] * 40)
     result = workercrawl(tmp_path, "search", words, "--db", hostile_db)
     assert result.returncode == 2 and "search takes at most 24" in result.stderr.decode()
+
+
+def test_a_gzip_bomb_is_a_too_large_reject_not_a_memory_error(tmp_path):
+    """A saved page.html.gz of 600 KB that decompresses to 600 MB (the one reported reached
+    5.6 GB and a MemoryError traceback): decompression stops at the cap, like a crawl's
+    DOWNLOAD_MAXSIZE, and the page is a `too-large` reject."""
+    import gzip
+
+    bomb = tmp_path / "page.html.gz"
+    with gzip.open(bomb, "wb", compresslevel=1) as out:
+        out.write(b"<html><body><p>")
+        chunk = b"\0" * (1 << 20)
+        for _ in range(600):
+            out.write(chunk)
+    (tmp_path / "page.html.url").write_text("https://www.workercn.cn/c/2024-05-20/1.shtml")
+    proc = subprocess.Popen([sys.executable, "-m", "workercrawl.cli", "extract", str(bomb), "--db", str(tmp_path / "w.db")],
+                            cwd=tmp_path, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    stdout, stderr = proc.stdout.read(), proc.stderr.read()
+    _, status, usage = os.wait4(proc.pid, 0)  # this child's own peak memory
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    assert proc.returncode == 0 and b"Traceback" not in stderr, stderr[-2000:]
+    assert "rejected (too-large:" in stdout.decode()
+    conn = sqlite3.connect(tmp_path / "w.db")
+    assert conn.execute("SELECT url, reason FROM rejects").fetchall() == [
+        ("https://www.workercn.cn/c/2024-05-20/1.shtml", "too-large")]
+    assert usage.ru_maxrss < 400_000, usage.ru_maxrss  # KB: the 600 MB were never held

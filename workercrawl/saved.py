@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gzip
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -23,6 +24,13 @@ from .items import Fetched, utcnow
 HTML_SUFFIXES = (".html", ".htm", ".shtml", ".html.gz", ".htm.gz", ".shtml.gz")
 WARC_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
 SPIDER = "extract"  # the spider name of stored rows (articles.spider, rejects.spider, runs.spider)
+# As a crawl's DOWNLOAD_MAXSIZE: a saved page (a .gz decompressed, a WARC record) above this is
+# read no further and recorded as `too-large` — a gzip bomb must not fill the memory.
+MAX_PAGE_BYTES = 16 * 1024 * 1024
+
+
+class TooLarge(Exception):
+    pass
 
 
 @dataclass(repr=False)
@@ -34,6 +42,7 @@ class SavedPage:
     status: int = 200
     fetched_at: str | None = None  # WARC-Date; None: now
     error: str | None = None       # why the file could not be read (no body then)
+    too_large: str | None = None   # the page is over MAX_PAGE_BYTES: recorded as `too-large`, not read
 
 
 def is_warc(path: Path) -> bool:
@@ -56,10 +65,20 @@ def files(paths: Iterable[str]) -> list[Path]:
     return found
 
 
-def read(path: Path) -> bytes:
-    data = path.read_bytes()
+def read(path: Path, limit: int = MAX_PAGE_BYTES) -> bytes:
+    """The page's bytes (a .gz decompressed); TooLarge past `limit`, read no further."""
     if path.name.lower().endswith(".gz"):
-        data = gzip.decompress(data)
+        with gzip.open(path, "rb") as stream:
+            return bounded(stream, limit, f"{path} decompresses")
+    if path.stat().st_size > limit:
+        raise TooLarge(f"{path} is {path.stat().st_size:,} bytes; the limit is {limit:,}")
+    return path.read_bytes()
+
+
+def bounded(stream, limit: int, what: str) -> bytes:
+    data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise TooLarge(f"{what} to more than {limit:,} bytes (the limit)")
     return data
 
 
@@ -103,12 +122,17 @@ def warc_pages(path: Path) -> Iterator[SavedPage]:
                     status = int(record.http_headers.get_statuscode() or 0)
                 except ValueError:
                     status = 0
-                url = record.rec_headers.get_header("WARC-Target-URI") or ""
-                body = record.content_stream().read()
+                url = (record.rec_headers.get_header("WARC-Target-URI") or "").strip("<>")
+                source = f"{path}#{records.get_record_offset()}"
+                when = _warc_date(record.rec_headers.get_header("WARC-Date"))
+                try:
+                    body = bounded(record.content_stream(), MAX_PAGE_BYTES, f"the record of {url}")
+                except TooLarge as exc:
+                    yield SavedPage(source, url, b"", {}, status, when, too_large=str(exc))
+                    continue
                 headers = {k: v for k, v in record.http_headers.headers
                            if k.lower() not in ("content-encoding", "transfer-encoding", "content-length")}
-                yield SavedPage(f"{path}#{records.get_record_offset()}", url.strip("<>"), body, headers,
-                                status, _warc_date(record.rec_headers.get_header("WARC-Date")))
+                yield SavedPage(source, url, body, headers, status, when)
     except (ArchiveLoadFailed, OSError, EOFError, gzip.BadGzipFile) as exc:
         yield SavedPage(str(path), "", error=f"cannot read WARC {path}: {exc}")
 
@@ -131,7 +155,10 @@ def saved_pages(paths: list[Path], url: str | None = None) -> Iterator[SavedPage
             continue
         try:
             body = read(path)
-        except (OSError, EOFError, gzip.BadGzipFile) as exc:
+        except TooLarge as exc:
+            yield SavedPage(str(path), url or page_url(path, b""), too_large=str(exc))
+            continue
+        except (OSError, EOFError, gzip.BadGzipFile, zlib.error) as exc:
             yield SavedPage(str(path), "", error=f"cannot read {path}: {exc}")
             continue
         yield SavedPage(str(path), url or page_url(path, body), body)
@@ -145,6 +172,8 @@ def fetched(page: SavedPage) -> Fetched:
 def result_of(page: SavedPage) -> dict:
     """The one ingestion path's result for a readable saved page: non-2xx WARC responses are
     `http-error` rejects, as in a crawl."""
+    if page.too_large:
+        return ingest.rejection(page.url, "too-large", page.too_large)
     if 200 <= page.status < 300:
         return ingest.read([fetched(page)])
     return ingest.rejection(page.url, "http-error", f"HTTP {page.status}")
