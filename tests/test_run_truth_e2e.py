@@ -329,3 +329,31 @@ def test_workercrawl_crawl_has_raw(tmp_path, served):
     # The database remembers its raw file: given only --db, reextract finds it.
     report = json.loads(workercrawl(tmp_path, "reextract", "--db", db, "--json", "--workers", "1").stdout)
     assert report["extracted"] == count(raw, "SELECT count(*) FROM pages WHERE part = 1") > 0
+
+
+def test_a_damaged_database_is_refused_before_the_first_write(tmp_path, served):
+    """Three overwritten pages in the middle of the file: the crawl once wrote 300 articles into
+    it before noticing. Now quick_check refuses it before the run's first write."""
+    root = tmp_path / "site"
+    sitegen.generate(root, 40)
+    site = served(root)
+    db = tmp_path / "w.db"
+    assert scrapy(tmp_path, "workercn", args={"start_url": f"{site.url}/acftu"},
+                  settings={"WORKERCRAWL_DB": db}).returncode == 0
+    size = db.stat().st_size
+    assert size > 40 * 4096
+    with open(db, "r+b") as handle:
+        for page in (size // 4096 // 2, size // 4096 // 2 + 3, size // 4096 // 2 + 6):
+            handle.seek(page * 4096)
+            handle.write(os.urandom(4096))
+    before = digest(db)
+    site.log.clear()
+    proc = scrapy(tmp_path, "workercn", args={"start_url": f"{site.url}/acftu", "refresh": "1"},
+                  settings={"WORKERCRAWL_DB": db})
+    assert proc.returncode == 1
+    line = verdict_line(proc.stderr)
+    assert "FAILED" in line and "the database is damaged" in line, line
+    assert digest(db) == before and not site.log
+    proc = workercrawl(tmp_path, "extract", SITES / "nfgb" / "yw" / "content" / "post_1360001.html", "--db", db)
+    assert proc.returncode == 1 and proc.stderr.count("\n") == 1 and "the database is damaged" in proc.stderr
+    assert digest(db) == before

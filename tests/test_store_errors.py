@@ -200,3 +200,20 @@ def test_a_failing_upgrade_changes_nothing(tmp_path):
     conn.close()
     assert "article_versions" not in tables  # 0002 was rolled back with 0003
     assert main_migrations.name == "workercrawl"
+
+
+@pytest.mark.parametrize("args", COMMANDS)
+def test_a_clean_wal_database_on_a_read_only_folder_can_still_be_read(tmp_path, args):
+    """On a read-only filesystem SQLite cannot create the -shm file a WAL database needs:
+    "unable to open database file". A clean file is then read as immutable."""
+    folder = tmp_path / "ro"
+    path = current_db(folder / "workercrawl.db")
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    before = digest(path)
+    with read_only(folder):
+        result = invoke(args, path)
+    assert result.exit_code == 0, result.output
+    assert digest(path) == before and sorted(p.name for p in folder.iterdir()) == ["workercrawl.db"]
+    if args[0] == "search":
+        assert "工会新闻" in result.stdout

@@ -9,7 +9,9 @@ one IMMEDIATE transaction: a failed or interrupted upgrade leaves the file as it
 from __future__ import annotations
 
 import functools
+import os
 import sqlite3
+import tempfile
 from pathlib import Path
 
 from sqlite_utils import Database, Migrations
@@ -132,6 +134,27 @@ def check_ours(db: Database, path: Path, migrations: Migrations) -> None:
     raise NotOurs(f"{path}: not {wanted} (it holds other tables: {shown}); refusing to write to it")
 
 
+def _on_read_only_folder(exc: sqlite3.OperationalError, path: Path) -> bool:
+    """The file exists but cannot be opened because its folder is read-only, and no WAL
+    content waits in PATH-wal (which an immutable open would not see)."""
+    if getattr(exc, "sqlite_errorname", "") != "SQLITE_CANTOPEN" or not path.is_file():
+        return False
+    if os.access(path.parent, os.W_OK) and not _immutable_dir(path.parent):
+        return False
+    wal = path.with_name(path.name + "-wal")
+    return not wal.exists() or wal.stat().st_size == 0
+
+
+def _immutable_dir(folder: Path) -> bool:
+    """Root passes os.access; a read-only mount or `chattr +i` still refuses a new file."""
+    try:
+        probe = tempfile.NamedTemporaryFile(dir=folder, prefix=".workercrawl-probe-")
+    except OSError:
+        return True
+    probe.close()
+    return False
+
+
 def open_db(path: str | Path, migrations: Migrations, *, create: bool = True,
             timeout: float = DEFAULT_TIMEOUT, readonly: bool = False) -> Database:
     """Open (creating the folder and file if create), switch to WAL, apply pending migrations.
@@ -160,7 +183,18 @@ def open_db(path: str | Path, migrations: Migrations, *, create: bool = True,
         else:
             conn = sqlite3.connect(str(path), timeout=timeout)
         db = Database(conn)
-        db.execute("SELECT count(*) FROM sqlite_master").fetchone()  # not a database → NOTADB here
+        try:
+            db.execute("SELECT count(*) FROM sqlite_master").fetchone()  # not a database → NOTADB here
+        except sqlite3.OperationalError as exc:
+            if not _on_read_only_folder(exc, path):
+                raise
+            # A WAL database needs its -shm file beside it; on a read-only filesystem SQLite
+            # cannot create one. A clean file (no WAL content left) is read as immutable.
+            conn.close()
+            conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True, timeout=timeout)
+            db = Database(conn)
+            db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            readonly = True
         check_ours(db, path, migrations)
         newer = _known_newer(db, migrations)
         if newer:

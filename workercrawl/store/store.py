@@ -26,7 +26,7 @@ from typing import TextIO
 from workercrawl.urls import canonical_url
 
 from . import crawlstate, history, pages, report, rows, schema, search
-from .db import DEFAULT_TIMEOUT, NotOurs, StoreError, describe, guarded, open_db
+from .db import DEFAULT_TIMEOUT, DatabaseCorrupt, NotOurs, StoreError, describe, guarded, open_db
 
 logger = logging.getLogger(__name__)
 
@@ -179,7 +179,8 @@ class Store:
     def start_run(self, spider: str, args: dict | None = None, settings: dict | None = None,
                   site: str | None = None) -> int:
         """A runs row; `site` is what the run crawled (a sites.toml KEY; default: the spider),
-        the unit runs are judged by."""
+        the unit runs are judged by. A damaged database is refused first (check_integrity)."""
+        self.check_integrity()
         with write_transaction(self.db):
             cursor = self.db.execute(
                 "INSERT INTO runs (spider, site, args, settings, started_at) VALUES (?, ?, ?, ?, ?)",
@@ -200,6 +201,18 @@ class Store:
                 **counters,
                 "stats": rows.dumps(stats),
             })
+
+    def check_integrity(self) -> None:
+        """PRAGMA quick_check before a run's first write: a file with damaged pages is refused
+        in one line, never written to (a write could spread the damage)."""
+        try:
+            found = [r[0] for r in self.db.execute("PRAGMA quick_check(3)")]
+        except sqlite3.DatabaseError as exc:
+            found = [str(exc)]
+        if found != ["ok"]:
+            why = " ".join("; ".join(found).split())[:200]  # quick_check's lines, on one line
+            raise DatabaseCorrupt(f"{self.path}: the database is damaged ({why}); nothing was "
+                                  f"written — restore it from a backup, or rebuild it: sqlite3 {self.path} .recover")
 
     # -- buffered writes -------------------------------------------------------------------
 
