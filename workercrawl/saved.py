@@ -76,10 +76,16 @@ def read(path: Path, limit: int = MAX_PAGE_BYTES) -> bytes:
 
 
 def bounded(stream, limit: int, what: str) -> bytes:
-    data = stream.read(limit + 1)
-    if len(data) > limit:
-        raise TooLarge(f"{what} to more than {limit:,} bytes (the limit)")
-    return data
+    """Read a stream to its end, or TooLarge once it passes `limit` (reads may come short)."""
+    chunks, size = [], 0
+    while True:
+        chunk = stream.read(min(1 << 20, limit + 1 - size))
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > limit:
+            raise TooLarge(f"{what} to more than {limit:,} bytes (the limit)")
 
 
 def page_url(path: Path, body: bytes) -> str:
@@ -123,13 +129,14 @@ def warc_pages(path: Path) -> Iterator[SavedPage]:
                 except ValueError:
                     status = 0
                 url = (record.rec_headers.get_header("WARC-Target-URI") or "").strip("<>")
-                source = f"{path}#{records.get_record_offset()}"
                 when = _warc_date(record.rec_headers.get_header("WARC-Date"))
                 try:
                     body = bounded(record.content_stream(), MAX_PAGE_BYTES, f"the record of {url}")
                 except TooLarge as exc:
-                    yield SavedPage(source, url, b"", {}, status, when, too_large=str(exc))
+                    yield SavedPage(f"{path}#{records.get_record_offset()}", url, b"", {}, status, when,
+                                    too_large=str(exc))
                     continue
+                source = f"{path}#{records.get_record_offset()}"  # only after the body: asked before, warcio empties the stream
                 headers = {k: v for k, v in record.http_headers.headers
                            if k.lower() not in ("content-encoding", "transfer-encoding", "content-length")}
                 yield SavedPage(source, url, body, headers, status, when)
