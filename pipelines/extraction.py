@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import multiprocessing
 import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 from scrapy.utils.asyncio import is_asyncio_available
 
-from workercrawl import ingest
+from workercrawl import ingest, workers
 from workercrawl.extract import EXTRACTOR_VERSION
 from workercrawl.items import PageItem
 
@@ -47,8 +46,7 @@ class ExtractionPipeline:
         self.pool = self._new_pool()
 
     def _new_pool(self) -> ProcessPoolExecutor:
-        # spawn, not fork: forking a process that runs a reactor and thread pools is unsafe.
-        return ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
+        return workers.pool(self.workers)  # spawned; its workers exit when this process dies
 
     def close_spider(self):
         if self.pool is not None:

@@ -239,17 +239,21 @@ def crawl_command(spiders, everything, spider_args, settings, lock_path, raw_pat
     lock = Path(lock_path) if lock_path else db.with_name(db.name + ".lock")
     verdicts = []
     try:
-        with schedule.crawl_lock(lock):
+        with schedule.crawl_lock(lock) as held:
             if db.exists():  # locked, read-only, corrupt, not ours, another's raw file: say so first
                 raw = raw_choice(overrides.get("WORKERCRAWL_RAW_DB"))
                 with opened_store(str(db), timeout, raw, create=True) as store:
                     store.check_writable()
             for target in chosen:
-                verdict = schedule.run_one(target, args, overrides, lambda m: click.echo(m, err=True))
+                verdict = schedule.run_one(target, args, overrides, lambda m: click.echo(m, err=True), held)
                 verdicts.append(verdict)
                 click.echo(verdict.line())
     except schedule.ScheduleError as exc:
         raise click.ClickException(str(exc)) from None
+    except schedule.Interrupted as stop:
+        click.echo(stop.verdict.line())
+        click.echo(f"stopped by SIGTERM after {len(verdicts) + 1} of {len(chosen)} runs", err=True)
+        sys.exit(1)
     bad = [v for v in verdicts if not v.ok]
     if bad:
         click.echo(f"{len(bad)} of {len(verdicts)} runs failed or degraded", err=True)

@@ -30,7 +30,6 @@ import os
 import signal
 import threading
 from collections import Counter, deque
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from typing import Callable, Iterator
@@ -41,6 +40,7 @@ from workercrawl.extract import EXTRACTOR_VERSION
 from workercrawl.items import Fetched
 from workercrawl.store import Store
 from workercrawl.store import rows as store_rows
+from workercrawl.workers import pool as worker_pool
 
 SPIDER = "reextract"
 # Columns of an articles row that extraction decides; a difference in any of them is a change.
@@ -69,10 +69,6 @@ def _extract_task(task: dict) -> dict:
 def extract_tasks(tasks: list[dict]) -> list[dict]:
     """Top level, so a worker process can run it: a chunk of stored articles → results."""
     return [_extract_task(t) for t in tasks]
-
-
-def _worker_init() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
 
 
 # -- what changed ----------------------------------------------------------------------------
@@ -217,10 +213,7 @@ def _results(chunks: Iterator[list[tuple[dict, dict]]], workers: int):
         for chunk in chunks:
             yield from zip((c for c, _ in chunk), extract_tasks([t for _, t in chunk]))
         return
-    import multiprocessing
-
-    # spawn: the same start method as the crawl's extraction pool (no inherited connections).
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=_worker_init)
+    pool = worker_pool(workers)  # the crawl's kind of pool: spawned, and gone with this process
     inflight: deque = deque()
     try:
         for chunk in chunks:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -90,7 +91,7 @@ def crawl_lock(path: Path):
         handle.truncate()
         handle.write(f"{os.getpid()}\n")
         handle.flush()
-        yield
+        yield handle
     finally:
         handle.close()
 
@@ -104,23 +105,48 @@ def scrapy_command(target: Target, args: dict, settings: dict) -> list[str]:
     return cmd
 
 
-def run_one(target: Target, args: dict, settings: dict, echo) -> health.Verdict:
+def run_one(target: Target, args: dict, settings: dict, echo, lock=None) -> health.Verdict:
     """Run one spider to completion; its verdict is the one the crawl itself printed (written
-    to a verdict file), so `workercrawl crawl` and `scrapy crawl` always agree."""
+    to a verdict file), so `workercrawl crawl` and `scrapy crawl` always agree.
+
+    The crawl inherits the lock (`lock`, the open lock file): an flock belongs to the open file,
+    so a crawl whose parent was killed still holds it and no second run starts beside it.
+    SIGTERM (systemd stopping the service, `kill`) is passed on: the crawl stops gracefully and
+    prints its verdict, and raises Interrupted here so no further spider starts."""
     env = dict(os.environ)
     env.setdefault("SCRAPY_SETTINGS_MODULE", "workercrawl.settings")
     echo(f"{target.label}: crawling ({target.spider})")
     with tempfile.TemporaryDirectory(prefix="workercrawl-verdict-") as folder:
         verdict_file = Path(folder) / "verdict.json"
         command = scrapy_command(target, args, {**settings, "WORKERCRAWL_VERDICT_FILE": str(verdict_file)})
-        code = subprocess.run(command, env=env).returncode
+        child = subprocess.Popen(command, env=env, pass_fds=(lock.fileno(),) if lock is not None else ())
+        stopped = []
+
+        def forward(signum, frame):
+            stopped.append(signum)
+            child.send_signal(signum)
+
+        previous = signal.signal(signal.SIGTERM, forward)
+        try:
+            code = child.wait()
+        finally:
+            signal.signal(signal.SIGTERM, previous)
         try:
             verdict = health.Verdict.from_dict(json.loads(verdict_file.read_text("utf-8")))
         except (OSError, ValueError):
             verdict = health.Verdict(None, target.label)
             verdict.flag(health.FAILED, f"scrapy exited with status {code} and gave no verdict (killed?)")
-            verdict.summary = None
     if code != 0 and verdict.status != health.FAILED:
         verdict.flag(health.FAILED, f"scrapy exited with status {code}")
         verdict.summary = None
+    if stopped:
+        raise Interrupted(verdict)
     return verdict
+
+
+class Interrupted(Exception):
+    """SIGTERM during a run: that run's verdict, and no more runs."""
+
+    def __init__(self, verdict: health.Verdict):
+        super().__init__(verdict.line())
+        self.verdict = verdict
