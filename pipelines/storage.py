@@ -108,10 +108,10 @@ class StoragePipeline:
                 deferred_from_coro(self.crawler.engine.close_spider_async(reason=STORE_ERROR))
             return False
         self.stats.inc_value("workercrawl/flushes")
-        stored = done.new + done.updated + done.unchanged
+        stored = done.new + done.updated + done.unchanged + done.duplicates
         if stored:
             self.stats.inc_value("workercrawl/articles", stored)
-        for name in ("new", "updated", "unchanged"):
+        for name in ("new", "updated", "unchanged", "duplicates"):
             if getattr(done, name):
                 self.stats.inc_value(f"workercrawl/articles/{name}", getattr(done, name))
         for reason, count in queued.items():
@@ -120,6 +120,8 @@ class StoragePipeline:
                 self.stats.inc_value(f"workercrawl/rejected/{reason}", count)
         if done.raw_pages:
             self.stats.inc_value("workercrawl/raw_pages", done.raw_pages)
+        if done.aliases:
+            self.stats.inc_value("workercrawl/aliases", done.aliases)
         return True
 
     def close_spider(self):

@@ -11,11 +11,18 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 GOOD = (Path(__file__).parent / "sites" / "workercn" / "c" / "2024-05-20" / "7100001.shtml").read_bytes()
-GBK_PAGE = ("<html><head><title>职工书屋建设五年间-工会-中工网</title></head><body><h1>职工书屋建设五年间</h1>"
+
+
+def gbk_page(paragraphs: int) -> bytes:
+    return ("<html><head><title>职工书屋建设五年间-工会-中工网</title></head><body><h1>职工书屋建设五年间</h1>"
             "<div class='info'>2024-05-17 08:30:00 来源：工人日报</div><div id='article'>"
             + "".join(f"<p>第{n}段：全国各级工会持续推进职工书屋建设，让广大职工有书读、读好书，"
-                      "书屋成为职工的精神家园和学习阵地。</p>" for n in range(12))
+                      "书屋成为职工的精神家园和学习阵地。</p>" for n in range(paragraphs))
             + "</div></body></html>").encode("gbk")
+
+
+# Two different articles (the same text twice on one host would be stored once, as an alias).
+GBK_PAGE, GBK_PAGE_2 = gbk_page(12), gbk_page(13)
 
 
 def path(n: int) -> str:
@@ -110,7 +117,7 @@ class FaultServer:
                 if fault == "wrong-charset":  # GBK bytes, header claims UTF-8
                     return self.send(200, GBK_PAGE, "text/html; charset=utf-8")
                 if fault == "missing-charset":  # GBK bytes, no charset anywhere
-                    return self.send(200, GBK_PAGE, "text/html")
+                    return self.send(200, GBK_PAGE_2, "text/html")
                 if fault == "huge":
                     return self.send(200, b"<html><body>" + b"<p>" + b"x" * (10 * 1024 * 1024) + b"</p></body></html>")
                 if fault == "binary":

@@ -357,3 +357,46 @@ def test_a_damaged_database_is_refused_before_the_first_write(tmp_path, served):
     proc = workercrawl(tmp_path, "extract", SITES / "nfgb" / "yw" / "content" / "post_1360001.html", "--db", db)
     assert proc.returncode == 1 and proc.stderr.count("\n") == 1 and "the database is damaged" in proc.stderr
     assert digest(db) == before
+
+
+def test_one_article_under_many_urls_is_one_row_with_aliases(tmp_path, served):
+    """60 links ?sid=N to one article (no rel=canonical: the content hash tells) and 60 links
+    ?utm=N to another (its rel=canonical names the plain URL) once stored 120 identical rows and
+    flooded the search index. Now: one row each, the other URLs aliases, all accounted for, and
+    the next run fetches none of them again."""
+    site = served(SITES / "workercn")
+    first, second = "/c/2024-05-20/7100001.shtml", "/c/2024-05-20/7100002.shtml"
+
+    def rewrite(path, body):
+        if path.rstrip("/").endswith("/acftu") or path.endswith("/acftu/index.html"):
+            links = "".join(f'<li><a href="{first}?sid={n}">同一篇 {n}</a></li><li><a href="{second}?utm={n}">另一篇 {n}</a></li>'
+                            for n in range(60))
+            return body.replace(b"</body>", f"<ul>{links}</ul></body>".encode())
+        if path == second:
+            return body.replace(b"</head>", f'<link rel="canonical" href="{second}"></head>'.encode())
+        return body
+
+    site.rewrite = rewrite
+    db = tmp_path / "w.db"
+    proc = scrapy(tmp_path, "workercn", args={"start_url": f"{site.url}/acftu"},
+                  settings={"WORKERCRAWL_DB": db, "CLOSESPIDER_PAGECOUNT": 0})
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    conn = sqlite3.connect(db)
+    rows = lambda sql, *p: conn.execute(sql, p).fetchall()  # noqa: E731
+    assert rows("SELECT count(*) FROM articles WHERE url LIKE '%7100001.shtml%'") == [(1,)]
+    assert rows("SELECT url FROM articles WHERE url LIKE '%7100002.shtml%'") == [(f"{site.url}{second}",)]
+    assert rows("SELECT count(*) FROM article_search WHERE url LIKE '%71000_1.shtml%' OR url LIKE '%7100002%'") == [(2,)]
+    (kept,) = rows("SELECT url FROM articles WHERE url LIKE '%7100001.shtml%'")[0]
+    assert rows("SELECT count(*), min(reason), max(reason) FROM article_aliases WHERE article_url = ?", kept) == [
+        (60, "duplicate", "duplicate")]  # the plain link and 60 ?sid= links: one is the row, 60 aliases
+    assert rows("SELECT count(*), min(reason) FROM article_aliases WHERE article_url = ?", f"{site.url}{second}") == [
+        (60, "canonical")]
+    line = verdict_line(proc.stderr)
+    stored = int(re.search(r"\((\d+) articles stored", line).group(1))
+    assert stored == rows("SELECT count(*) FROM articles")[0][0] + 120  # every listed URL accounted for
+    site.log.clear()
+    again = scrapy(tmp_path, "workercn", args={"start_url": f"{site.url}/acftu"}, settings={"WORKERCRAWL_DB": db})
+    assert again.returncode == 0
+    assert not [hit.path for hit in site.log if "?sid=" in hit.path or "?utm=" in hit.path]
+    report = json.loads(workercrawl(tmp_path, "reextract", "--db", db, "--json", "--workers", "1").stdout)
+    assert report["changes"] == 0 and report["new"] == 0 and report["aliases"] == 120, report  # read once each

@@ -85,7 +85,7 @@ def _run(store, links, articles, stats=None, reason="finished"):
     run_id = store.start_run("workercn", {"start_url": "x"})
     for n, (time_, source) in enumerate(articles):
         store.add_article({"url": f"https://www.workercn.cn/c/2024-05-20/{run_id}{n:03}.shtml", "title": "t",
-                           "body": "b", "published_at": time_, "source": source},
+                           "body": f"正文{run_id}-{n}", "published_at": time_, "source": source},
                           fetched_at="2024-05-20T00:00:00+00:00", spider="workercn", run_id=run_id)
     store.flush()
     store.finish_run(run_id, reason, {"workercrawl/article_links": links, "workercrawl/articles": len(articles),

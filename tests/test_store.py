@@ -168,7 +168,7 @@ def test_the_same_url_twice_in_one_batch_is_two_steps_of_history(store):
 
 def test_people_table_follows_authors_and_editors_whoever_writes(store):
     add(store, "t1", authors=["李国", "孙欣"], editors=["李方"])
-    add(store, "t1", url=URL.replace("7100001", "7100002"), authors=["李国"], editors=[])
+    add(store, "t1", url=URL.replace("7100001", "7100002"), body="另一篇报道的正文。", authors=["李国"], editors=[])
     assert [r["url"][-12:] for r in store.articles_by("李国", "author")] == ["7100001.shtml"[-12:], "7100002.shtml"[-12:]]
     assert [r["role"] for r in store.articles_by("李方")] == ["editor"]
     people = lambda: sorted((r["url"][-7:], r["role"], r["name"], r["position"]) for r in store.db.query(  # noqa: E731

@@ -22,6 +22,7 @@ from workercrawl.extract import EXTRACTOR_VERSION, extract_article
 from workercrawl.extract.decode import header_charset
 from workercrawl.items import ARTICLE, Fetched
 from workercrawl.store import rows, search
+from workercrawl.urls import canonical_url
 from workercrawl.validate import INVALID, normalize_article, problem
 
 REJECTED = "rejected"
@@ -115,12 +116,27 @@ def prepare(pages: Sequence[Fetched], nav: dict | None = None) -> tuple:
 
 # -- the rows -----------------------------------------------------------------------------
 
+def article_key(result: dict, url: str) -> str:
+    """The URL an article is stored under: the page's own rel=canonical when it differs from
+    the fetched URL only in the query string (?sid=N, ?utm=…: the site says they do not
+    matter), else the fetched URL. Canonical links elsewhere (another path, another host: a
+    mirror, a CMS that points every page at its home page) are not trusted."""
+    fetched = canonical_url(url)
+    declared = result.get("canonical")
+    if not declared:
+        return fetched
+    declared = canonical_url(declared)
+    a, b = urlsplit(fetched), urlsplit(declared)
+    return declared if (a.netloc, a.path) == (b.netloc, b.path) else fetched
+
+
 def stored_row(result: dict, *, spider: str, run_id: int | None, fetched_at: str, pages: int = 1,
                status: int | None = None, kind: str = ARTICLE, url: str | None = None) -> dict:
     """The articles row (JSON columns as lists) or rejects row `record` stores for a result:
     what `workercrawl extract --json` prints."""
     if result.get("status") == "article":
-        row = rows.article_row(result, fetched_at=fetched_at, spider=spider, run_id=run_id, pages=pages)
+        row = rows.article_row(result, fetched_at=fetched_at, spider=spider, run_id=run_id, pages=pages,
+                               url=article_key(result, url or result["url"]))
         return {k: json.loads(v) if k in rows.JSON_FIELDS else v for k, v in row.items()}
     return rows.reject_row(url=url or result["url"], reason=result.get("reason") or "extractor-error",
                            detail=result.get("detail"), status=status, kind=kind, spider=spider, run_id=run_id,
@@ -134,16 +150,18 @@ def record(store, result: dict, pages: Sequence[Fetched], *, url: str, spider: s
     nav), then the article or the reject. `url` is the article's URL (page 1, or the URL a
     failed fetch wanted); `parts`: pages merged into the article (default: len(pages)); the
     store commits at its next flush."""
+    key = article_key(result, url) if result.get("status") == "article" else url
     packed = packed if packed and len(packed) == len(pages) else [None] * len(pages)
     for part, (page, done) in enumerate(zip(pages, packed), start=1):
         if 200 <= (page.status or 0) < 300 and page.body:
-            store.add_raw_page(url=page.url, article_url=url, part=part, status=page.status, headers=page.headers,
+            store.add_raw_page(url=page.url, article_url=key, part=part, status=page.status, headers=page.headers,
                                encoding=page.encoding or (result.get("encoding") if part == 1 else None),
                                body=page.body, fetched_at=page.fetched_at, spider=spider, run_id=run_id,
                                packed=done, nav=nav if part == 1 else None)
     if result.get("status") == "article":
         store.add_article(result, fetched_at=fetched_at, spider=spider, run_id=run_id,
-                          pages=parts or max(1, len(pages)), segmented=segmented)
+                          pages=parts or max(1, len(pages)), segmented=segmented, url=key)
+        store.add_alias(url, key, "canonical", seen_at=fetched_at, run_id=run_id)  # nothing when they are equal
     else:
         store.add_reject(url=url, reason=result.get("reason") or "extractor-error", detail=result.get("detail"),
                          status=status, kind=kind, spider=spider, run_id=run_id, fetched_at=fetched_at,

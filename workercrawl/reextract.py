@@ -40,6 +40,7 @@ from workercrawl.extract import EXTRACTOR_VERSION
 from workercrawl.items import Fetched
 from workercrawl.store import Store
 from workercrawl.store import rows as store_rows
+from workercrawl.urls import canonical_url
 from workercrawl.workers import pool as worker_pool
 
 SPIDER = "reextract"
@@ -112,6 +113,7 @@ class Report:
     pages: int = 0           # stored articles visited (after --since)
     skipped: int = 0         # not selected by --site / --older-than-version
     foreign: int = 0         # raw pages never crawled into this database: not imported
+    aliases: int = 0         # pages of an article stored under another URL (article_aliases)
     extracted: int = 0
     unchanged: int = 0
     updated: int = 0         # article rows whose values changed
@@ -131,6 +133,7 @@ class Report:
     def to_dict(self) -> dict:
         return {
             "dry_run": self.dry_run, "pages": self.pages, "skipped": self.skipped, "foreign": self.foreign,
+            "aliases": self.aliases,
             "extracted": self.extracted,
             "changes": self.changes, "unchanged": self.unchanged, "updated": self.updated, "new": self.new,
             "now_rejected": self.now_rejected, "rejects": self.rejects, "still_rejected": self.still_rejected,
@@ -287,14 +290,21 @@ def _run(store: Store, report: Report, domains, site, since, older_than, workers
     def chunks():
         for batch in store.raw_article_batches(since=since, size=batch_size):
             urls = [page["article_url"] for page in batch]
-            articles, rejects = store.articles_by_url(urls), store.latest_rejects(urls)
+            articles, rejects, aliases = store.articles_by_url(urls), store.latest_rejects(urls), store.aliases_of(urls)
             chunk = []
             for page in batch:
                 url = page["article_url"]
                 report.pages += 1
                 article, reject = articles.get(url), rejects.get(url)
-                if article is None and reject is None:  # crawled into another database: never imported
-                    report.foreign += 1
+                # Pages of one article fetched under several URLs (aliases): the article is read
+                # again from the page it was last stored from, the other pages are counted.
+                alias = url in aliases or (article is not None
+                                           and page["url"] != canonical_url(article["fetched_url"] or url))
+                if alias or (article is None and reject is None):
+                    if alias:
+                        report.aliases += 1
+                    else:  # crawled into another database: never imported
+                        report.foreign += 1
                     if bar is not None and hasattr(bar, "update"):
                         bar.update(1)
                     continue

@@ -40,6 +40,7 @@ class Article:
     page_name: str | None = None  # e-paper 版名
     encoding: str | None = None
     profile: str | None = None  # which site profile read the page ("generic" if none)
+    canonical: str | None = None  # the page's own <link rel=canonical>, absolute (what it says its URL is)
     extractor_version: str = EXTRACTOR_VERSION
     status: str = "article"
 

@@ -6,6 +6,7 @@ import logging
 import re
 from collections.abc import Iterable, Mapping
 from typing import Optional, Protocol, Union
+from urllib.parse import urljoin
 
 from . import headline, meta as metalib, pagedata, profiles, regions, verdict
 from .article import BINARY, ERROR, UNPARSEABLE, Article, Rejection
@@ -170,7 +171,17 @@ def _extract(body, url, headers, more_pages) -> Article | Rejection:
         page_name=page_name,
         encoding=encoding,
         profile=profile_used or "generic",
+        canonical=canonical_link(tree, url),
     )
+
+
+def canonical_link(tree, url: str) -> str | None:
+    """The absolute http(s) URL of the page's <link rel=canonical>, if it has one."""
+    for link in tree.iter("link"):
+        if "canonical" in (link.get("rel") or "").lower().split() and (link.get("href") or "").strip():
+            target = urljoin(url, link.get("href").strip())
+            return target if target.startswith(("http://", "https://")) else None
+    return None
 
 
 def _first_text(tree, selectors) -> str | None:

@@ -15,7 +15,7 @@ _CHUNK = 500  # SQLite host parameters per query
 
 
 def known_urls(db, urls: list[str]) -> set[str]:
-    """The canonical URLs among `urls` that are stored articles or settled rejects."""
+    """The canonical URLs among `urls` that are stored articles (or their aliases) or settled rejects."""
     found: set[str] = set()
     reasons = ", ".join("?" * len(SETTLED_REASONS))
     gone = ", ".join("?" * len(GONE_STATUSES))
@@ -23,6 +23,7 @@ def known_urls(db, urls: list[str]) -> set[str]:
         chunk = urls[start:start + _CHUNK]
         marks = ", ".join("?" * len(chunk))
         found.update(r[0] for r in db.execute(f"SELECT url FROM articles WHERE url IN ({marks})", chunk))
+        found.update(r[0] for r in db.execute(f"SELECT url FROM article_aliases WHERE url IN ({marks})", chunk))
         found.update(r[0] for r in db.execute(
             f"SELECT DISTINCT url FROM rejects WHERE url IN ({marks}) "
             f"AND (reason IN ({reasons}) OR (reason = 'http-error' AND status IN ({gone})))",

@@ -55,3 +55,11 @@ def latest_rejects(db, urls: list[str]) -> dict[str, dict]:
     return {r["url"]: dict(r) for r in db.query(
         "SELECT r.* FROM rejects r JOIN (SELECT url, max(id) AS id FROM rejects "
         f"WHERE url IN ({','.join('?' * len(urls))}) GROUP BY url) m ON m.id = r.id", urls)}
+
+
+def aliases_of(db, urls: list[str]) -> dict[str, str]:
+    """{alias url: article url} for the aliases among these URLs."""
+    if not urls:
+        return {}
+    return {r[0]: r[1] for r in db.execute(
+        f"SELECT url, article_url FROM article_aliases WHERE url IN ({','.join('?' * len(urls))})", urls)}

@@ -27,8 +27,10 @@ def content_hash(body: str) -> str:
     return hashlib.sha256(" ".join((body or "").split()).encode("utf-8")).hexdigest()
 
 
-def article_row(article: dict, *, fetched_at: str, spider: str, run_id: int | None, pages: int = 1) -> dict:
-    row = {"url": canonical_url(article["url"])}
+def article_row(article: dict, *, fetched_at: str, spider: str, run_id: int | None, pages: int = 1,
+                url: str | None = None) -> dict:
+    """The articles row; `url`: the key it is stored under (default: the URL it was fetched at)."""
+    row = {"url": canonical_url(url or article["url"])}
     row.update({name: article.get(name) for name in ARTICLE_FIELDS})
     row.update({name: dumps(list(article.get(name) or [])) for name in JSON_FIELDS})
     row.update(

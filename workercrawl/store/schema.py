@@ -274,3 +274,24 @@ def _raw_owner(db: Database) -> None:
     re-extraction reads the page exactly as the crawl did."""
     db["meta"].create({"key": str, "value": str}, pk="key")
     db["pages"].add_column("nav", str)
+
+
+@main(name="0007_article_aliases")
+def _article_aliases(db: Database) -> None:
+    """Other URLs of a stored article: the same page reached under several URLs (?sid=N,
+    ?utm=N, a redirect) is one articles row; each other URL is an alias, so it is accounted
+    for, skipped by incremental runs, and never a second row in the search index."""
+    db["article_aliases"].create(
+        {
+            "url": str,               # canonical URL that led to the article
+            "article_url": str,       # the articles row it is (articles.url)
+            "reason": str,            # canonical (the page's rel=canonical), duplicate (same content), redirect
+            "first_seen": str,
+            "last_seen": str,
+            "run_id": int,
+        },
+        pk="url",
+        not_null={"article_url"},
+    )
+    db["article_aliases"].create_index(["article_url"], find_unique_name=True)
+    db["articles"].create_index(["content_hash"], find_unique_name=True)

@@ -25,7 +25,7 @@ from typing import TextIO
 
 from workercrawl.urls import canonical_url
 
-from . import crawlstate, history, pages, report, rows, schema, search
+from . import aliases, crawlstate, history, pages, report, rows, schema, search
 from .db import DEFAULT_TIMEOUT, DatabaseCorrupt, NotOurs, StoreError, describe, guarded, open_db
 
 logger = logging.getLogger(__name__)
@@ -84,6 +84,8 @@ class LostBatch:
     articles: int = 0
     rejects: int = 0
     raw_pages: int = 0
+    aliases: int = 0         # URLs recorded as other URLs of a stored article
+    duplicates: int = 0      # articles of this batch stored already under another URL (now aliases)
 
 
 @dataclass
@@ -93,6 +95,8 @@ class FlushResult:
     unchanged: int = 0
     rejects: int = 0
     raw_pages: int = 0
+    aliases: int = 0         # URLs recorded as other URLs of a stored article
+    duplicates: int = 0      # articles of this batch stored already under another URL (now aliases)
 
 
 class Store:
@@ -132,6 +136,7 @@ class Store:
         self._articles: list[dict] = []
         self._rejects: list[dict] = []
         self._raw: list[dict] = []
+        self._aliases: list[dict] = []
         self._segmented: dict[str, str] = {}  # index texts segmented elsewhere (extraction workers)
 
     # -- the pair --------------------------------------------------------------------------
@@ -218,7 +223,7 @@ class Store:
 
     @property
     def pending(self) -> int:
-        return len(self._articles) + len(self._rejects) + len(self._raw)
+        return len(self._articles) + len(self._rejects) + len(self._raw) + len(self._aliases)
 
     def add_article(self, article: dict, *, segmented: dict[str, str] | None = None, **kwargs) -> None:
         """Queue an upsert of an Article dict (see rows.article_row for the keyword arguments).
@@ -238,6 +243,12 @@ class Store:
 
     def add_reject(self, **kwargs) -> None:
         self._rejects.append(rows.reject_row(**kwargs))
+
+    def add_alias(self, url: str, article_url: str, reason: str, *, seen_at: str, run_id: int | None) -> None:
+        """Queue: `url` is another URL of the article stored under `article_url` (see aliases.py)."""
+        if canonical_url(url) != canonical_url(article_url):
+            self._aliases.append(aliases.alias_row(canonical_url(url), canonical_url(article_url), reason,
+                                                   seen_at=seen_at, run_id=run_id))
 
     def add_raw_page(self, **kwargs) -> None:
         if self.raw is not None:
@@ -259,18 +270,25 @@ class Store:
                     raise describe(exc, self.raw_path, self.timeout) from exc
                 result.raw_pages = len(self._raw)
                 self._raw = []
-            if self._articles or self._rejects:
+            if self._articles or self._rejects or self._aliases:
                 with write_transaction(self.db):
+                    folded = list(self._aliases)
                     if self._articles:
-                        articles, versions = history.stamp(self.db, self._articles, result)
-                        self.db["articles"].upsert_all(articles, pk="url")
-                        if versions:
-                            self.db["article_versions"].insert_all(versions, pk="id")
-                        search.index_missing(self.db, articles, self._segment)
+                        kept, duplicates = aliases.fold(self.db, self._articles)
+                        folded += duplicates
+                        if kept:
+                            articles, versions = history.stamp(self.db, kept, result)
+                            self.db["articles"].upsert_all(articles, pk="url")
+                            if versions:
+                                self.db["article_versions"].insert_all(versions, pk="id")
+                            search.index_missing(self.db, articles, self._segment)
+                    if folded:
+                        aliases.upsert(self.db, folded)
                     if self._rejects:
                         self.db["rejects"].insert_all(self._rejects, pk="id")
-                result.rejects = len(self._rejects)
-                self._articles, self._rejects, self._segmented = [], [], {}
+                result.rejects, result.aliases = len(self._rejects), len(folded)
+                result.duplicates = len(folded) - len(self._aliases)
+                self._articles, self._rejects, self._aliases, self._segmented = [], [], [], {}
         except (sqlite3.Error, StoreError) as exc:
             # Dropped, not kept: a batch re-sent with every later item fails again and again
             # (a full disk), multiplying the time lost. The caller counts and reports it once.
@@ -282,7 +300,7 @@ class Store:
 
     def discard(self) -> None:
         """Drop everything queued and not yet flushed (a run that stops on an error)."""
-        self._articles, self._rejects, self._raw, self._segmented = [], [], [], {}
+        self._articles, self._rejects, self._raw, self._aliases, self._segmented = [], [], [], [], {}
 
     def close(self) -> None:
         try:
@@ -358,6 +376,11 @@ class Store:
     def articles_by_url(self, urls: list[str]) -> dict[str, dict]:
         """Current articles rows of these canonical URLs, by URL."""
         return pages.articles_by_url(self.db, urls)
+
+    @guarded
+    def aliases_of(self, urls: list[str]) -> dict[str, str]:
+        """{url: the article URL it is an alias of} for those of `urls` that are aliases."""
+        return pages.aliases_of(self.db, urls)
 
     @guarded
     def latest_rejects(self, urls: list[str]) -> dict[str, dict]:
