@@ -128,3 +128,30 @@ def test_a_gzip_bomb_is_a_too_large_reject_not_a_memory_error(tmp_path):
     assert conn.execute("SELECT url, reason FROM rejects").fetchall() == [
         ("https://www.workercn.cn/c/2024-05-20/1.shtml", "too-large")]
     assert usage.ru_maxrss < 400_000, usage.ru_maxrss  # KB: the 600 MB were never held
+
+
+def test_oversize_pages_are_settled_and_failure_details_say_what_happened(crawl):
+    """A page cancelled by DOWNLOAD_MAXSIZE was recorded as download-error and fetched (10–20 MB)
+    again every run; data-loss details were empty; 'after retries' was said of unretried statuses."""
+    from faultserver import FAULTS, FaultServer, path
+
+    server = FaultServer(timeout_delay=1.5)
+    try:
+        settings = {"RETRY_TIMES": "1", "DOWNLOAD_TIMEOUT": "1", "DOWNLOAD_MAXSIZE": str(1_000_000)}
+        first = crawl("workercn", settings, start_url=f"{server.url}/list/")
+        conn = sqlite3.connect(first.db)
+        found = {url.removeprefix(server.url): (reason, detail) for url, reason, detail in
+                 conn.execute("SELECT url, reason, detail FROM rejects")}
+        conn.close()
+        number = {fault: n for n, fault in FAULTS.items()}
+        reason, detail = found[path(number["huge"])]
+        assert reason == "too-large" and "DOWNLOAD_MAXSIZE" in detail
+        assert found[path(number["truncated"])][0] == "connection-error"
+        assert all(detail and not detail.endswith(": ") for _, detail in found.values()), found
+        assert found[path(number["503"])][1] == "HTTP 503 after 1 retries"
+        assert found[path(number["404"])][1] == "HTTP 404"
+        hits = server.hits(path(number["huge"]))
+        crawl("workercn", settings, start_url=f"{server.url}/list/")
+        assert server.hits(path(number["huge"])) == hits  # settled: not downloaded again
+    finally:
+        server.stop()

@@ -36,7 +36,8 @@ MIN_ERRORS = 3
 CAPS = ("closespider_timeout", "closespider_pagecount", "closespider_itemcount")
 CONTENT_REJECTS = ("not-article", "invalid", "empty", "binary", "too-large", "undecodable",
                    "unparseable", "extractor-error")
-NOT_FAILURES = ("robots-disallowed", "offsite", "ignored")
+# Not failures of the site: requests we chose not to make (robots.txt, off-site hosts).
+NOT_FAILURES = ("robots-disallowed", "offsite")
 
 
 @dataclass
@@ -84,10 +85,14 @@ class Verdict:
                    list(data.get("reasons") or []), summary=data.get("line"))
 
 
+def _failures(stats: dict) -> dict[str, int]:
+    """{reason: fetches} that failed after retries (not robots.txt refusals or off-site links)."""
+    return {k.rsplit("/", 1)[1]: v for k, v in stats.items()
+            if k.startswith("workercrawl/failed/") and v and k.rsplit("/", 1)[1] not in NOT_FAILURES}
+
+
 def failed_fetches(stats: dict) -> int:
-    """Fetches that failed after retries (not robots.txt refusals or off-site links)."""
-    return sum(v for k, v in stats.items()
-               if k.startswith("workercrawl/failed/") and k.rsplit("/", 1)[1] not in NOT_FAILURES)
+    return sum(_failures(stats).values())
 
 
 def run_from_stats(stats: dict, *, spider: str, site: str | None, args: str | None = None) -> dict:
@@ -203,8 +208,8 @@ def _errors(run, stats, verdict) -> None:
     attempts = ((run.get("articles") or 0) + (run.get("rejects") or 0) + stats.get("workercrawl/list_pages", 0)
                 + stats.get("workercrawl/issue_pages", 0))
     if failed >= MIN_ERRORS and failed > ERROR_RATE * max(1, attempts):
-        verdict.flag(DEGRADED, f"errors: {failed} fetches failed after retries "
-                               f"({', '.join(k.rsplit('/', 1)[1] for k in stats if k.startswith('workercrawl/failed/'))})")
+        named = ", ".join(f"{reason} {n}" for reason, n in sorted(_failures(stats).items(), key=lambda kv: (-kv[1], kv[0])))
+        verdict.flag(DEGRADED, f"errors: {failed} fetches failed after retries ({named})")
 
 
 def after_crawl(stats: dict, *, spider: str, site: str, db_path: str | None, timeout: float = 10.0) -> Verdict:
