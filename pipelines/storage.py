@@ -80,14 +80,12 @@ class StoragePipeline:
             result = ingest.rejection(item.url, item.error["reason"], item.error.get("detail"))
         else:
             result = item.result or ingest.rejection(item.url, "extractor-error", "the page was never extracted")
-        ingest.record(self.store, result, item.pages, url=item.url, spider=item.spider, run_id=self.run_id,
-                      fetched_at=item.fetched_at, kind=item.kind, status=item.status, nav=item.nav,
-                      segmented=item.segmented, packed=item.packed)
+        queued = ingest.record(self.store, result, item.pages, url=item.url, spider=item.spider, run_id=self.run_id,
+                               fetched_at=item.fetched_at, kind=item.kind, status=item.status, nav=item.nav,
+                               segmented=item.segmented, packed=item.packed)
         if result.get("status") == "article":
             self.stats.inc_value("workercrawl/extracted")
-            self.queued["article"] += 1
-        else:
-            self.queued[result.get("reason") or "extractor-error"] += 1
+        self.queued.update(queued)
         if self.store.pending >= self.batch_size:
             self.flush()
         return item

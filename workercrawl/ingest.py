@@ -145,11 +145,12 @@ def stored_row(result: dict, *, spider: str, run_id: int | None, fetched_at: str
 
 def record(store, result: dict, pages: Sequence[Fetched], *, url: str, spider: str, run_id: int | None,
            fetched_at: str, kind: str = ARTICLE, status: int | None = None, nav: dict | None = None,
-           segmented: dict | None = None, packed: list | None = None, parts: int | None = None) -> None:
+           segmented: dict | None = None, packed: list | None = None, parts: int | None = None) -> list[str]:
     """Queue in the store: the raw pages that were received (2xx with a body; page 1 carries
     nav), then the article or the reject. `url` is the article's URL (page 1, or the URL a
     failed fetch wanted); `parts`: pages merged into the article (default: len(pages)); the
-    store commits at its next flush."""
+    store commits at its next flush. Returns what was queued: "article", or a reject reason
+    per rejects row."""
     key = article_key(result, url) if result.get("status") == "article" else url
     packed = packed if packed and len(packed) == len(pages) else [None] * len(pages)
     for part, (page, done) in enumerate(zip(pages, packed), start=1):
@@ -158,11 +159,19 @@ def record(store, result: dict, pages: Sequence[Fetched], *, url: str, spider: s
                                encoding=page.encoding or (result.get("encoding") if part == 1 else None),
                                body=page.body, fetched_at=page.fetched_at, spider=spider, run_id=run_id,
                                packed=done, nav=nav if part == 1 else None)
+    # URLs that redirected here (a list links the old URL): each is accounted for, and known
+    # to the next run, as an alias of the article or as a reject like the page it leads to.
+    redirected = [u for u in (nav or {}).get("redirected_from") or () if canonical_url(u) != canonical_url(url)]
     if result.get("status") == "article":
         store.add_article(result, fetched_at=fetched_at, spider=spider, run_id=run_id,
                           pages=parts or max(1, len(pages)), segmented=segmented, url=key)
         store.add_alias(url, key, "canonical", seen_at=fetched_at, run_id=run_id)  # nothing when they are equal
-    else:
-        store.add_reject(url=url, reason=result.get("reason") or "extractor-error", detail=result.get("detail"),
-                         status=status, kind=kind, spider=spider, run_id=run_id, fetched_at=fetched_at,
-                         extractor_version=result.get("extractor_version"))
+        for source in redirected:
+            store.add_alias(source, key, "redirect", seen_at=fetched_at, run_id=run_id)
+        return ["article"]
+    reason = result.get("reason") or "extractor-error"
+    for target, detail in ((url, result.get("detail")), *((u, f"redirects to {url}: {result.get('detail') or reason}")
+                                                         for u in redirected)):
+        store.add_reject(url=target, reason=reason, detail=detail, status=status, kind=kind, spider=spider,
+                         run_id=run_id, fetched_at=fetched_at, extractor_version=result.get("extractor_version"))
+    return [reason] * (1 + len(redirected))

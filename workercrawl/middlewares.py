@@ -116,6 +116,7 @@ class AntiBotMiddleware:
 # Scrapy's RedirectMiddleware schedules the redirected request like any other, so a loop back to a
 # URL already fetched (A → B → A) is dropped by the duplicate filter without a word: the article
 # would vanish. Caught here, it fails its request and is recorded as a reject (redirect-loop).
+# An article redirected elsewhere is followed even to a page fetched already: see below.
 
 
 class RedirectLoop(IgnoreRequest):
@@ -143,6 +144,12 @@ class RedirectLoopMiddleware:
         if target in chain:
             self.stats.inc_value("workercrawl/redirect_loops")
             raise RedirectLoop(f"redirect loop: {' → '.join(chain)} → {target}")
+        if request.meta.get("kind") == "article":
+            # The redirected request is built from this one (Request.replace): unfiltered, an
+            # article that redirects to a page fetched already still arrives, and the listed URL
+            # is recorded as its alias (or reject) instead of vanishing in the duplicate filter.
+            request.dont_filter = True
+            self.stats.inc_value("workercrawl/article_redirects")
         return response
 
 
