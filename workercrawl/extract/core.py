@@ -11,7 +11,7 @@ from . import headline, meta as metalib, pagedata, profiles, regions, verdict
 from .article import BINARY, ERROR, UNPARSEABLE, Article, Rejection
 from .clean import body_length, clean_lines, signed_by_office
 from .decode import DecodeError, decode_html
-from .dom import Line, ParseError, lines, meta_content, parse, select, select_first, text_of
+from .dom import CutShort, Line, ParseError, lines, meta_content, parse, select, select_first, text_of
 from .figures import figures, lead_images
 from .generic import body_lines
 from .normalize import make_iso, normalize_datetime, normalize_names
@@ -79,8 +79,11 @@ def _extract(body, url, headers, more_pages) -> Article | Rejection:
 
     box, raw_body, profile_used = _body_source(tree, html, url, profile, page_lines, title)
     later_trailers: list[Line] = []
-    for extra in more_pages:
-        more_body, more_trailer = _continuation_lines(extra, url, headers, profile, bool(profile_used), title, box)
+    for number, extra in enumerate(more_pages, start=2):
+        try:
+            more_body, more_trailer = _continuation_lines(extra, url, headers, profile, bool(profile_used), title, box)
+        except CutShort as exc:  # a page of the article not read whole: the article is not whole
+            raise CutShort(f"page {number}: {exc}") from exc
         raw_body += more_body
         later_trailers += more_trailer
 
@@ -214,6 +217,8 @@ def _continuation_lines(extra, url, headers, profile, profile_box: bool, title: 
     try:
         html, _ = decode_html(body, own)
         tree = parse(html)
+    except CutShort:
+        raise
     except (DecodeError, ParseError):
         return [], []
     trailer = _lines_of(tree, profile.trailer) if profile else []
