@@ -220,6 +220,17 @@ def test_parse_still_rejects_what_it_cannot_read():
         parse("<html><body>" + "<div>" * (PARSER_DEPTH + 50) + "</body></html>")
 
 
+def test_readability_reads_the_whole_deep_page():
+    """The last fallback parses its input again with libxml2's default limit (256 levels): it
+    gets the page as parse() read it, so it too sees the lines past that depth."""
+    from workercrawl.extract.generic import _readability
+
+    texts = paragraphs(400)
+    tree = parse(plain_template(unclosed_fonts(texts)).decode("utf-8"))
+    found = "\n".join(line.text for line in _readability(tree))
+    assert all(t in found for t in texts)
+
+
 def test_hidden_text_below_the_cap_stays_hidden():
     """Moved out of a hidden element, its content would show: hidden elements there are dropped."""
     html = ("<html><body><div>" + "<font>行" * 10 + '<span style="display:none">隐<b>藏</b>的</span>尾'

@@ -77,7 +77,7 @@ def _extract(body, url, headers, more_pages) -> Article | Rejection:
     subtitle = (_first_text(tree, profile.subtitle if profile else ()) or enp.get("subtitle")
                 or _headline_part(tree, generic.subtitle, title))
 
-    box, raw_body, profile_used = _body_source(tree, html, url, profile, page_lines, title)
+    box, raw_body, profile_used = _body_source(tree, url, profile, page_lines, title)
     later_trailers: list[Line] = []
     for number, extra in enumerate(more_pages, start=2):
         try:
@@ -188,7 +188,7 @@ def _lines_of(tree, selectors) -> list[Line]:
     return out
 
 
-def _body_source(tree, html, url, profile, page_lines=None, title=""):
+def _body_source(tree, url, profile, page_lines=None, title=""):
     """(container element, raw body lines, profile name or None for the generic path)."""
     if profile and profile.body:
         found = select(tree, profile.body)
@@ -200,7 +200,7 @@ def _body_source(tree, html, url, profile, page_lines=None, title=""):
                 return box, raw, profile.name
     if page_lines is None:
         page_lines = lines(tree)  # the whole tree: a stray </body> can leave the article outside <body>
-    box, raw = body_lines(tree, html, url, page_lines, title)
+    box, raw = body_lines(tree, url, page_lines, title)
     return box, raw, None
 
 
@@ -227,7 +227,7 @@ def _continuation_lines(extra, url, headers, profile, profile_box: bool, title: 
         if found:
             skip = frozenset(el for sel in profile.drop for el in select(found[0], sel))
             return lines(found[0], skip=skip), trailer
-    _, raw = body_lines(tree, html, url, lines(tree), title)
+    _, raw = body_lines(tree, url, lines(tree), title)
     same = _same_elements(tree, first_box)
     if same:
         def placed(line: Line) -> bool:
