@@ -12,7 +12,7 @@ from . import headline, meta as metalib, pagedata, profiles, regions, verdict
 from .article import BINARY, ERROR, UNPARSEABLE, Article, Rejection
 from .clean import body_length, clean_lines, signed_by_office
 from .decode import DecodeError, decode_html
-from .dom import Line, ParseError, lines, meta_content, parse, select, select_first, text_of
+from .dom import CutShort, Line, ParseError, lines, meta_content, parse, select, select_first, text_of
 from .figures import figures, lead_images
 from .generic import body_lines
 from .normalize import make_iso, normalize_datetime, normalize_names
@@ -78,10 +78,13 @@ def _extract(body, url, headers, more_pages) -> Article | Rejection:
     subtitle = (_first_text(tree, profile.subtitle if profile else ()) or enp.get("subtitle")
                 or _headline_part(tree, generic.subtitle, title))
 
-    box, raw_body, profile_used = _body_source(tree, html, url, profile, page_lines, title)
+    box, raw_body, profile_used = _body_source(tree, url, profile, page_lines, title)
     later_trailers: list[Line] = []
-    for extra in more_pages:
-        more_body, more_trailer = _continuation_lines(extra, url, headers, profile, bool(profile_used), title, box)
+    for number, extra in enumerate(more_pages, start=2):
+        try:
+            more_body, more_trailer = _continuation_lines(extra, url, headers, profile, bool(profile_used), title, box)
+        except CutShort as exc:  # a page of the article not read whole: the article is not whole
+            raise CutShort(f"page {number}: {exc}") from exc
         raw_body += more_body
         later_trailers += more_trailer
 
@@ -196,7 +199,7 @@ def _lines_of(tree, selectors) -> list[Line]:
     return out
 
 
-def _body_source(tree, html, url, profile, page_lines=None, title=""):
+def _body_source(tree, url, profile, page_lines=None, title=""):
     """(container element, raw body lines, profile name or None for the generic path)."""
     if profile and profile.body:
         found = select(tree, profile.body)
@@ -208,7 +211,7 @@ def _body_source(tree, html, url, profile, page_lines=None, title=""):
                 return box, raw, profile.name
     if page_lines is None:
         page_lines = lines(tree)  # the whole tree: a stray </body> can leave the article outside <body>
-    box, raw = body_lines(tree, html, url, page_lines, title)
+    box, raw = body_lines(tree, url, page_lines, title)
     return box, raw, None
 
 
@@ -225,6 +228,8 @@ def _continuation_lines(extra, url, headers, profile, profile_box: bool, title: 
     try:
         html, _ = decode_html(body, own)
         tree = parse(html)
+    except CutShort:
+        raise
     except (DecodeError, ParseError):
         return [], []
     trailer = _lines_of(tree, profile.trailer) if profile else []
@@ -233,7 +238,7 @@ def _continuation_lines(extra, url, headers, profile, profile_box: bool, title: 
         if found:
             skip = frozenset(el for sel in profile.drop for el in select(found[0], sel))
             return lines(found[0], skip=skip), trailer
-    _, raw = body_lines(tree, html, url, lines(tree), title)
+    _, raw = body_lines(tree, url, lines(tree), title)
     same = _same_elements(tree, first_box)
     if same:
         def placed(line: Line) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -13,9 +14,30 @@ from lxml.cssselect import CSSSelector
 from .text import compact, norm_space
 
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+
+# Nesting. libxml2 (lxml's HTML parser) reads 256 levels deep by default and drops the rest of
+# the page beyond that without an exception: an old CMS page that opens a <font> on each of its
+# 600 lines and never closes one nests a level a line, and was stored with 251 lines. huge_tree
+# lifts the limit to PARSER_DEPTH; a page deeper still stops the parser with a fatal error,
+# which parse() reports (a rejection), never a page cut short.
+PARSER_DEPTH = 2048  # libxml2's nesting limit with huge_tree (XML_PARSE_HUGE); not settable
+# The tree the extractors get is at most MAX_DEPTH elements deep (<html> is 1): elements below
+# that depth are moved up, in document order, to follow their ancestor at MAX_DEPTH, as browsers
+# do (Blink caps its DOM at 512 levels). The text and its order stay; the extractors stay within
+# reach: lines() walks the tree recursively (Python's limit is 1000 frames), readability parses
+# its input again with libxml2's default limit of 256, and walks up ancestors are O(depth).
+# No page of the corpora (fixtures, gne, aeb, real-zh-dev: 656 pages) is deeper than 108.
+MAX_DEPTH = 200
 # Comments out of the tree: trafilatura reads a comment-free tree far better (its own loader
 # drops them too). Founder's <!--enpproperty--> metadata is read from the text instead.
-_PARSER = lxml.html.HTMLParser(collect_ids=False, remove_comments=True, remove_pis=True)
+_PARSER_OPTIONS = dict(collect_ids=False, remove_comments=True, remove_pis=True, huge_tree=True)
+_LOCAL = threading.local()
+# Formatting tags that only style text. Unclosed (a <font> opened on every line) they are how
+# real pages get deeper than PARSER_DEPTH; dropped, the page reads the same. A page deeper than
+# that is read a second time without them, unless one of them hides text (display:none, hidden):
+# dropping it would show that text, keeping it without its end tag would hide the rest.
+_FORMATTING = re.compile(r"</?(?:font|b|i|u|s|em|strong|big|small|strike|tt)\b[^>]*>", re.I)
+_HIDES = re.compile(r"display\s*:\s*none|\shidden\b", re.I)
 
 BLOCK_TAGS = frozenset(
     "p div br li ul ol dl dt dd h1 h2 h3 h4 h5 h6 tr table tbody thead tfoot section article "
@@ -34,17 +56,104 @@ class ParseError(ValueError):
     pass
 
 
+class CutShort(ParseError):
+    """The parser stopped before the end of the page: what it read is not the whole page."""
+
+
 def parse(text: str) -> lxml.html.HtmlElement:
-    """Parse a decoded page; raises ParseError when nothing usable comes out."""
+    """Parse a decoded page, whole, at most MAX_DEPTH deep; raises ParseError when nothing
+    usable comes out, CutShort when the parser could not read to the end of the page."""
     text = _XML_DECL.sub("", text, count=1)
-    try:
-        tree = lxml.html.document_fromstring(text, parser=_PARSER)
-    except (etree.ParserError, ValueError) as exc:
-        raise ParseError(f"HTML could not be parsed: {exc}") from exc
+    tree, stopped = _read(text)
+    if stopped is not None and "depth" in stopped.message:
+        plain = _without_formatting(text)
+        if plain is not None:
+            tree, stopped = _read(plain)
+    if stopped is not None:
+        if "depth" in stopped.message:
+            raise CutShort(f"HTML is nested deeper than {PARSER_DEPTH} elements (the parser's limit, "
+                           f"line {stopped.line}): the page cannot be read whole")
+        raise CutShort(f"the HTML parser stopped at line {stopped.line} before the end of the page: "
+                       f"{stopped.message.strip()}")
     if tree is None or len(tree) == 0:
         raise ParseError("HTML has no elements")
     _rejoin(tree)
+    cap_depth(tree)
     return tree
+
+
+def _parser() -> lxml.html.HTMLParser:
+    """This thread's parser: parse() reads its error log, which threads sharing a parser mix."""
+    parser = getattr(_LOCAL, "parser", None)
+    if parser is None:
+        parser = _LOCAL.parser = lxml.html.HTMLParser(**_PARSER_OPTIONS)
+    return parser
+
+
+def _read(text: str):
+    """(tree, the fatal error that stopped the parser or None)."""
+    parser = _parser()
+    try:
+        tree = lxml.html.document_fromstring(text, parser=parser)
+    except (etree.ParserError, ValueError) as exc:
+        raise ParseError(f"HTML could not be parsed: {exc}") from exc
+    fatal = parser.error_log.filter_from_fatals()
+    return tree, (fatal[0] if fatal else None)
+
+
+def _without_formatting(text: str) -> str | None:
+    """The page without its formatting tags; None when one of them hides text (or there are none)."""
+    hides = False
+
+    def drop(match) -> str:
+        nonlocal hides
+        hides = hides or bool(_HIDES.search(match.group()))
+        return ""
+
+    plain = _FORMATTING.sub(drop, text)
+    return None if hides or plain == text else plain
+
+
+def cap_depth(tree, limit: int = MAX_DEPTH) -> None:
+    """Make the tree at most `limit` elements deep (the root is 1; limit >= 2), keeping its
+    visible text and its order: below each element at depth `limit`, every node becomes a
+    following sibling of it, in document order. Hidden elements there (display:none, hidden)
+    are dropped, tails kept: moved out of them, their content would show. Each node moves
+    once, childless: linear in the nodes moved."""
+    for anchor in _holding_at(limit)(tree):
+        for node in [anchor, *anchor.iterdescendants()]:
+            if _hidden(node) and node.getparent() is not None:
+                node.drop_tree()
+        if anchor.getparent() is None:
+            continue
+        inner = list(anchor.iterdescendants())
+        # a node's tail follows its whole subtree: it goes to the subtree's last node
+        last = {}
+        for node in reversed([anchor, *inner]):
+            if len(node):
+                end = last[node] = last[node[-1]]
+                if node.tail:
+                    end.tail = (end.tail or "") + node.tail
+                    node.tail = None
+            else:
+                last[node] = node
+        for node in reversed(inner):  # descendants first: each node moves without children
+            anchor.addnext(node)
+
+
+def _hidden(el) -> bool:
+    if not isinstance(el.tag, str):
+        return False
+    style = el.get("style")
+    return el.get("hidden") is not None or bool(style and _HIDDEN.search(style))
+
+
+@lru_cache(maxsize=4)
+def _holding_at(limit: int) -> etree.XPath:
+    """Elements at depth `limit` (the root is 1) that have children, in document order."""
+    if limit < 2:
+        raise ValueError("the root element stays the root: limit >= 2")
+    return etree.XPath("self::*" + "/*" * (limit - 1) + "[*]")
 
 
 def _rejoin(tree) -> None:

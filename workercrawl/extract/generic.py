@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 
+import lxml.html
 import trafilatura
 
 from . import meta as metalib
@@ -39,10 +40,14 @@ def _trafilatura(tree, url: str, precision: bool) -> list[Line]:
 _SCRIPTS = re.compile(r"<script\b[^>]*>.*?</script\s*>|<style\b[^>]*>.*?</style\s*>", re.I | re.S)
 
 
-def _readability(html: str) -> list[Line]:
+def _readability(tree) -> list[Line]:
+    """readability parses its input again, with libxml2's default nesting limit (256 levels,
+    beyond which it silently reads no further): it gets the page as parse() read it, whole
+    and at most dom.MAX_DEPTH deep, not the raw HTML."""
     try:
         from readability import Document
 
+        html = lxml.html.tostring(tree, encoding="unicode")
         summary = Document(_SCRIPTS.sub("", html)).summary(html_partial=True)
         return lines(parse(summary))
     except Exception:  # readability fails loudly on fragments; then there is no fallback text
@@ -63,7 +68,7 @@ def _prose(found: list[Line]) -> int:
     return total
 
 
-def candidate_lines(tree, html: str, url: str, page_prose: int = 0, chinese: bool = True) -> list[Line]:
+def candidate_lines(tree, url: str, page_prose: int = 0, chinese: bool = True) -> list[Line]:
     """Text the extractors keep: precision first, balanced when thin, readability last.
 
     'Thin' is judged against the prose on the whole page: a precision pass that kept a
@@ -80,7 +85,7 @@ def candidate_lines(tree, html: str, url: str, page_prose: int = 0, chinese: boo
         if _prose(best) >= min(enough, page_prose):
             return best  # enough, or all the prose the page has: another pass cannot find more
     if _prose(best) < ENOUGH <= page_prose:  # both trafilatura passes missed: readability may not
-        found = _readability(html)
+        found = _readability(tree)
         if _prose(found) > _prose(best):
             best = found
     return best
@@ -98,7 +103,7 @@ def _table_cells(found: list[Line]) -> list[Line]:
     return out
 
 
-def body_lines(tree, html: str, url: str, page_lines: list[Line], title: str = ""):
+def body_lines(tree, url: str, page_lines: list[Line], title: str = ""):
     """(container, lines): the extractors decide what is article text; the DOM gives its shape.
 
     Paragraph breaks and caption marks come from the page's own blocks, kept where the
@@ -106,7 +111,7 @@ def body_lines(tree, html: str, url: str, page_lines: list[Line], title: str = "
     """
     sample = "".join(l.text for l in page_lines[:400])
     chinese = len(CJK_RE.findall(sample)) >= 0.2 * max(1, content_length(sample))
-    found = _table_cells(candidate_lines(tree, html, url, _prose(page_lines), chinese))
+    found = _table_cells(candidate_lines(tree, url, _prose(page_lines), chinese))
     whole = {l.key for l in found}
     kept = "".join(whole_key for whole_key in (l.key for l in found))
     keys = [line.key for line in page_lines]
