@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from workercrawl.cli import cli
-from workercrawl.spiders import sites
+from workercrawl import sites
 
 
 @pytest.mark.parametrize("key", sites.keys())

@@ -24,8 +24,8 @@ def cli():
 @cli.command("sites")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object per site.")
 def sites_command(as_json):
-    """List the sites configured for `scrapy crawl sites -a site=KEY` (workercrawl/spiders/sites.toml)."""
-    from .spiders.sites import catalog
+    """List the sites configured for `scrapy crawl sites -a site=KEY` (workercrawl/sites.toml)."""
+    from .sites import catalog
 
     for row in catalog():
         if as_json:

@@ -50,7 +50,7 @@ _CHUNK = 16  # articles per task sent to a worker process
 
 @lru_cache(maxsize=1)
 def _site_charsets() -> tuple[tuple[str, str], ...]:
-    from workercrawl.spiders import sites
+    from workercrawl import sites
 
     found = []
     for key in sites.keys():
@@ -202,7 +202,7 @@ def _site_domains(site: str | None) -> tuple[str, ...]:
     """--site names a sites.toml KEY (its allowed domains), a host/domain, or an articles.site value."""
     if not site:
         return ()
-    from workercrawl.spiders import sites
+    from workercrawl import sites
 
     try:
         return sites.entry(site).allowed_domains or (site.lower(),)

@@ -34,7 +34,7 @@ class Target:
 
 def available() -> dict[str, Target]:
     """Every crawl `workercrawl crawl` knows: the core spiders, then each supported sites.toml entry."""
-    from .spiders.sites import catalog
+    from .sites import catalog
 
     found = {name: Target(name, name) for name in CORE_SPIDERS}
     for row in catalog():

@@ -14,11 +14,12 @@ import scrapy
 from scrapy.exceptions import CloseSpider
 from scrapy.http import Request, TextResponse
 
+from workercrawl import sites
 from workercrawl.extract import continuation_urls
 from workercrawl.items import ARTICLE, CONTINUATION, Fetched, PageItem
 from workercrawl.urls import canonical_url
 
-from . import failures, sites
+from . import failures
 
 ARTICLE_PRIORITY = 10  # articles before more list pages: items flow early, the queue stays short
 CONTINUATION_PRIORITY = 20  # finish a multi-page article before starting others

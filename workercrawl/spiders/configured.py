@@ -22,10 +22,11 @@ from urllib.parse import urlsplit, urlunsplit
 
 from scrapy.http import Request, TextResponse
 
+from workercrawl import sites
 from workercrawl.items import ARTICLE, ISSUE_PAGE, LIST, Fetched, PageItem
 from workercrawl.urls import canonical_url
 
-from . import failures, sites
+from . import failures
 from .base import NewsSpider
 from .grrb import CHINA, issue_dates
 
