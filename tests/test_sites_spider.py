@@ -19,7 +19,8 @@ from workercrawl.extract import extract_article
 from workercrawl.items import PageItem
 from workercrawl.middlewares import AntiBotChallenge, AntiBotMiddleware, challenge
 from workercrawl.spiders import failures
-from workercrawl.spiders.configured import SitesSpider, issue_key
+from workercrawl.spiders.configured import SitesSpider
+from workercrawl.spiders.epaper import issue_key
 
 SITES = Path(__file__).parent / "sites"
 BASE = "http://127.0.0.1:8000"
