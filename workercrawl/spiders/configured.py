@@ -27,7 +27,7 @@ from workercrawl.urls import canonical_url
 
 from . import epaper, failures
 from .base import NewsSpider
-from .links import links, titles
+from .links import links, links_in, titles
 
 _DECOR = re.compile(r"[\s\[\]【】()（）<>《》«»‹›〈〉]+")  # "[下一页]", "下一页 >>", "《 下一页"
 
@@ -155,7 +155,7 @@ class SitesSpider(NewsSpider):
         is_list = self.site.is_list(response.url) or page > 1
         hub = meta.get("start") and not is_list
         self.crawler.stats.inc_value("workercrawl/list_pages")
-        chosen = links(response, self.site.extra.get("list_links")) if is_list else []
+        chosen = links_in(response, self.site.extra.get("list_links")) if is_list else []
         articles = self.article_urls(chosen or found)
         self.crawler.stats.inc_value("workercrawl/article_links", len(articles))
         for url in articles:
@@ -192,7 +192,7 @@ class SitesSpider(NewsSpider):
         """An e-paper page (版): its articles, then the other pages of the same issue."""
         self.crawler.stats.inc_value("workercrawl/issue_pages")
         issue, here = epaper.issue_key(response.url), canonical_url(response.url)
-        listed = links(response, self.site.extra.get("page_links"))
+        listed = links_in(response, self.site.extra.get("page_links"))
         pages = [(u, t) for u, t in (listed or found)
                  if self.site.is_page(u) and epaper.issue_key(u) == issue and self.hosts.allows(u)]
         own = next((t for u, t in pages if canonical_url(u) == here), "")
@@ -200,7 +200,7 @@ class SitesSpider(NewsSpider):
         day = epaper.url_day(response.url)
         if day:
             nav["issue_date"] = day.isoformat()
-        titled = links(response, self.site.extra.get("article_links"))
+        titled = links_in(response, self.site.extra.get("article_links"))
         articles = [u for u in self.article_urls(titled or found) if epaper.issue_key(u) == issue]
         self.crawler.stats.inc_value("workercrawl/article_links", len(articles))
         for url in articles:
