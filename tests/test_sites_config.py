@@ -70,6 +70,8 @@ def test_entries_recognise_their_url_families(key, url, kind):
 
 @pytest.mark.parametrize("url, article", [
     ("https://www.acftu.org/xwdt/ghyw/202403/t20240311_851234.html", True),       # TRS
+    ("http://www.example-zgh.org.cn/xwzx/ghdt/201709/t20170919_183870/", True),     # TRS article folder
+    ("http://www.example-zgh.org.cn/xwzx/ghdt/201709/", False),
     ("https://www.nfgb.com.cn/yw/content/post_1351210.html", True),
     ("http://www.jsgh.org/art/2021/6/9/art_3577_123456.html", True),               # Hanweb
     ("https://www.workercn.cn/c/2024-05-20/7100001.shtml", True),
@@ -91,6 +93,8 @@ def test_generic_list_and_skip_shapes():
     generic = sites.generic()
     for url in ("http://h/xwdt/ghyw/", "http://h/Category_12/Index_2.aspx", "http://h/col/col3577/index.html"):
         assert generic.is_list(url), url
+    # an article folder is an article, not a channel folder
+    assert not generic.is_list("http://h/xwzx/ghdt/201709/t20170919_183870/")
     for url in ("http://h/search/index.html", "http://h/User/Login.aspx", "http://h/a/b.PDF", "http://h/Rss.xml"):
         assert generic.skips(url), url
     assert not generic.skips("http://h/Item/2345.aspx")

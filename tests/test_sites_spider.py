@@ -171,6 +171,15 @@ def test_generic_crawl_follows_the_host_and_probes_leaf_pages():
     assert all(r.meta["hops"] == 1 and r.priority == -1 for r in result if r.callback.__name__ == "parse_nav")
 
 
+def test_generic_crawl_reads_trs_article_folders_as_articles():
+    sp = spider(start_url=f"{BASE}/")
+    sp.requested.add(f"{BASE}/")  # the start page itself
+    home = page("union-c", "index.html", f"{BASE}/", meta={"start": True, "hops": 0})
+    result = list(sp.parse_nav(home))
+    assert out(result, "parse_article") == ["/gzdt/201709/t20170919_183870/", "/gzdt/201709/t20170915_183702/"]
+    assert out(result, "parse_nav") == ["/gzdt/", "/gywm/"]  # channel folders; /search/ and the .doc skipped
+
+
 def test_generic_probe_item_and_depth_and_max_pages():
     sp = spider(start_url=f"{BASE}/", depth="1")
     about = page("union-a", "gywm/jgjj.html", meta={"probe": True, "hops": 1})

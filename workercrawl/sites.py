@@ -39,7 +39,8 @@ class Site:
         return _search(self.skip_paths, url)
 
     def is_list(self, url: str) -> bool:
-        return _search(self.list_paths, url)
+        # An article shape wins: a TRS article folder …/t20170919_183870/ also ends in '/'.
+        return _search(self.list_paths, url) and not self.is_article(url)
 
     def is_page(self, url: str) -> bool:
         return _search(self.page_paths, url)
