@@ -47,8 +47,13 @@ class Site:
 
 
 def _search(patterns, url: str) -> bool:
-    path = urlsplit(url).path
+    path = _split(url).path
     return any(p.search(path) for p in patterns)
+
+
+# Each link is classified several times (article? list? skipped? allowed host?); urlsplit's own
+# cache holds 128 URLs, fewer than one list page's links once link extraction has used it.
+_split = lru_cache(maxsize=16384)(urlsplit)
 
 
 _PATTERNS = ("article_paths", "list_paths", "page_paths", "skip_paths")
@@ -168,7 +173,7 @@ class HostAllowList:
         return cls([*kept, *extra_domains], [netloc(u) for u in start_urls])
 
     def allows(self, url: str) -> bool:
-        parts = urlsplit(url)
+        parts = _split(url)
         if parts.scheme not in ("http", "https"):
             return False
         if netloc(url) in self.netlocs:
