@@ -83,7 +83,7 @@ def crawl(site_url: str, db: Path, raw: Path, workers: int, extra: list[str], se
     """One `scrapy crawl` process. pipelines=False: fetch and navigate only (ITEM_PIPELINES={}:
     no extraction, no store), the ceiling Scrapy itself sets on this machine."""
     command = [
-        sys.executable, "-m", "scrapy", "crawl", "workercn", "-a", f"start_url={site_url}/acftu", "-a", "max_pages=0",
+        sys.executable, "-m", "scrapy", "crawl", "workercn", "-a", f"start_url={site_url}/acftu", "-a", "max_list_pages=0",
         "-s", f"WORKERCRAWL_DB={db}", "-s", f"WORKERCRAWL_RAW_DB={raw}", "-s", "DOWNLOAD_DELAY=0",
         "-s", "AUTOTHROTTLE_ENABLED=0", "-s", "CLOSESPIDER_PAGECOUNT=0", "-s", f"LOG_LEVEL={'WARNING' if pipelines else 'INFO'}",
         "-s", f"WORKERCRAWL_EXTRACT_WORKERS={workers}",

@@ -40,6 +40,7 @@ class ReplicaServer:
         # (seconds) before answering paths matching slow_paths.
         self.rewrite = None
         self.delay, self.slow_paths = 0.0, re.compile(r"$^")
+        self.redirects: dict[str, str] = {}  # path → Location: answered 301
         config = root / "_site.toml"
         table = tomllib.loads(config.read_text("utf-8")) if config.exists() else {}
         self.rules = [(re.compile(r["path"]), r["value"]) for r in table.get("content_type", [])]
@@ -87,6 +88,13 @@ class ReplicaServer:
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):  # noqa: N802
                 path = urlsplit(self.path).path
+                if path in server.redirects:
+                    server.log.append(Hit(self.path, self.headers.get("Host", ""), 301))
+                    self.send_response(301)
+                    self.send_header("Location", server.redirects[path])
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
                 target = server.resolve(path)
                 if target is None:
                     body, status, ctype = b"<html><body><h1>404 Not Found</h1></body></html>", 404, "text/html"

@@ -95,6 +95,15 @@ def test_workercn_end_to_end(replica, crawl):
     assert stats["workercrawl/articles/new"] == 10 and stats["workercrawl/rejected/not-article"] == 1
 
 
+def test_sites_spider_with_the_workercn_key_is_the_same_crawl(replica, crawl):
+    site, mirror = replica("workercn")
+    result = crawl("sites", site="workercn", start_url=f"{site.url}/acftu,{site.url}/27/27.shtml")
+    assert {r["url"].removeprefix(site.url) for r in rows(result.db, "SELECT url FROM articles")} == set(WORKERCN)
+    assert len(rows(result.db, "SELECT url FROM rejects")) == 3 and mirror.log == []
+    (run,) = rows(result.db, "SELECT * FROM runs")
+    assert (run["spider"], json.loads(run["args"])["site"]) == ("sites", "workercn")
+
+
 def test_recrawl_never_duplicates(replica, crawl):
     site, _ = replica("workercn")
     crawl_workercn(crawl, site)

@@ -400,3 +400,44 @@ def test_one_article_under_many_urls_is_one_row_with_aliases(tmp_path, served):
     assert not [hit.path for hit in site.log if "?sid=" in hit.path or "?utm=" in hit.path]
     report = json.loads(workercrawl(tmp_path, "reextract", "--db", db, "--json", "--workers", "1").stdout)
     assert report["changes"] == 0 and report["new"] == 0 and report["aliases"] == 120, report  # read once each
+
+
+def test_redirected_article_urls_are_recorded_and_never_fetched_again(tmp_path, served):
+    """A listed URL that redirects to an article fetched already (Scrapy's duplicate filter
+    dropped it without a row) or to a list page: each is accounted for, and known next run."""
+    site = served(SITES / "workercn")
+    moved, to_list = "/c/2024-05-20/7100091.shtml", "/c/2024-05-20/7100092.shtml"
+    site.redirects = {moved: "/c/2024-05-20/7100001.shtml", to_list: "/acftu/"}
+
+    def rewrite(path, body):
+        if path.rstrip("/").endswith("/acftu") or path.endswith("/acftu/index.html"):
+            links = f'<li><a href="{moved}">搬家了</a></li><li><a href="{to_list}">指向列表</a></li>'
+            return body.replace(b"</body>", f"<ul>{links}</ul></body>".encode())
+        return body
+
+    site.rewrite = rewrite
+    db = tmp_path / "w.db"
+    proc = scrapy(tmp_path, "workercn", args={"start_url": f"{site.url}/acftu"}, settings={"WORKERCRAWL_DB": db})
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT url, article_url, reason FROM article_aliases").fetchall() == [
+        (f"{site.url}{moved}", f"{site.url}/c/2024-05-20/7100001.shtml", "redirect")]
+    reason, detail = conn.execute("SELECT reason, detail FROM rejects WHERE url = ?", [f"{site.url}{to_list}"]).fetchone()
+    assert reason == "not-article" and detail.startswith(f"redirects to {site.url}/acftu")
+    conn.close()
+    site.log.clear()
+    assert scrapy(tmp_path, "workercn", args={"start_url": f"{site.url}/acftu"},
+                  settings={"WORKERCRAWL_DB": db}).returncode == 0
+    assert not [hit for hit in site.log if hit.path in (moved, to_list)]
+
+
+def test_reaching_max_list_pages_is_said(tmp_path, served):
+    root = tmp_path / "site"
+    sitegen.generate(root, 100)
+    site = served(root)
+    proc = scrapy(tmp_path, "workercn", args={"start_url": f"{site.url}/acftu", "max_list_pages": 2},
+                  settings={"WORKERCRAWL_DB": tmp_path / "w.db", "LOG_LEVEL": "INFO"})
+    assert proc.returncode == 0
+    assert "max_list_pages=2 reached on" in proc.stderr
+    stats = json.loads(sqlite3.connect(tmp_path / "w.db").execute("SELECT stats FROM runs").fetchone()[0])
+    assert stats["workercrawl/max_list_pages_reached"] == 1

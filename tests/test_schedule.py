@@ -53,6 +53,19 @@ def test_a_second_invocation_is_refused_while_one_runs(tmp_path):
     assert not db.exists()
 
 
+def test_available_crawls_come_from_the_registry():
+    from workercrawl import sites
+
+    known = schedule.available()
+    assert list(known) == [k for k in sites.keys() if not sites.entry(k).extra.get("unsupported")]
+    assert list(known)[:2] == ["workercn", "grrb"] and "acftu" not in known  # unsupported: never scheduled
+    assert (known["workercn"].spider, known["workercn"].args) == ("workercn", {})
+    assert (known["grrb"].spider, known["grrb"].args) == ("grrb", {})
+    assert (known["nfgb"].spider, known["nfgb"].args) == ("sites", {"site": "nfgb"})
+    command = schedule.scrapy_command(known["nfgb"], {"since": "2024-05-01"}, {})
+    assert command[-6:] == ["crawl", "sites", "-a", "site=nfgb", "-a", "since=2024-05-01"]
+
+
 @pytest.mark.parametrize("argv, message", [
     (["crawl", "nosuchspider"], "unknown spider 'nosuchspider'"),
     (["crawl"], "name the spiders to run, or --all"),

@@ -1,7 +1,8 @@
 """`scrapy crawl sites` subprocesses against the replica sites of each family, then the SQLite rows.
 
-One run per family (-a site=KEY -a start_url=<replica>), two unknown union sites crawled with
--a start_url only, and a site answering with anti-bot challenges.
+One run per family (-a site=KEY -a start_url=<replica>), three unknown union sites crawled with
+-a start_url only (one of them with TRS article folders), and a site answering with anti-bot
+challenges.
 """
 
 from __future__ import annotations
@@ -191,6 +192,27 @@ def test_unknown_site_without_dates_in_urls_generic_crawl(replica, crawl):
     assert "/Category_12/Index_2.aspx" in fetched and {"/About.aspx", "/Item/2340.aspx"} <= set(fetched)
     assert not [p for p in fetched if p.startswith("/User/") or p.endswith(".xml")]
     assert json.loads(the_run(result)["args"]) == {"start_url": f"{site.url}/", "max_pages": "50"}
+
+
+UNION_C = {  # TRS article folders: …/201709/t20170919_183870/ (served as its index.html)
+    "/gzdt/201709/t20170919_183870/": ("西山市总工会启动第五届职工技能大赛", "2017-09-19T10:30:00+08:00", "西山工人报", [], ["刘洋"]),
+    "/gzdt/201709/t20170915_183702/": ("“金秋助学”活动为120名职工子女送去助学金", "2017-09-15T16:05:00+08:00", "西山市总工会", [], ["王静"]),
+    "/gzdt/201709/t20170908_183511/": ("市总工会开展新入职职工劳动法律知识培训", "2017-09-08T09:00:00+08:00", "西山工人报", [], ["刘洋"]),
+}
+
+
+def test_trs_article_folders_generic_crawl(replica, crawl):
+    site, _ = replica("union-c")
+    result = crawl("sites", start_url=f"{site.url}/")
+    found = articles_of(result, site.url)
+    check(found, UNION_C, GENERIC_FIELDS)  # articles, though their URLs end in '/' like a channel
+    assert {row["channel"] for row in found.values()} == {"工作动态"}
+    assert rows(result.db, "SELECT * FROM rejects") == []
+    fetched = site.paths()
+    assert "/gzdt/index_1.html" in fetched and len(fetched) == len(set(fetched))
+    assert rows(result.raw, "SELECT count(*) AS n FROM pages")[0]["n"] == 3  # the articles, fetched as articles
+    stats = json.loads(the_run(result)["stats"])
+    assert stats["workercrawl/articles/new"] == 3
 
 
 # -- anti-bot challenges ------------------------------------------------------------------------

@@ -19,7 +19,8 @@ from workercrawl.extract import extract_article
 from workercrawl.items import PageItem
 from workercrawl.middlewares import AntiBotChallenge, AntiBotMiddleware, challenge
 from workercrawl.spiders import failures
-from workercrawl.spiders.configured import SitesSpider, issue_key
+from workercrawl.spiders.configured import SitesSpider
+from workercrawl.spiders.epaper import issue_key
 
 SITES = Path(__file__).parent / "sites"
 BASE = "http://127.0.0.1:8000"
@@ -168,6 +169,15 @@ def test_generic_crawl_follows_the_host_and_probes_leaf_pages():
     assert navs == {"/xwdt/ghyw/": False, "/xwdt/jcdt/": False, "/gywm/jgjj.html": True,
                     "/lxwm.html": True, "/member/index.html": False}
     assert all(r.meta["hops"] == 1 and r.priority == -1 for r in result if r.callback.__name__ == "parse_nav")
+
+
+def test_generic_crawl_reads_trs_article_folders_as_articles():
+    sp = spider(start_url=f"{BASE}/")
+    sp.requested.add(f"{BASE}/")  # the start page itself
+    home = page("union-c", "index.html", f"{BASE}/", meta={"start": True, "hops": 0})
+    result = list(sp.parse_nav(home))
+    assert out(result, "parse_article") == ["/gzdt/201709/t20170919_183870/", "/gzdt/201709/t20170915_183702/"]
+    assert out(result, "parse_nav") == ["/gzdt/", "/gywm/"]  # channel folders; /search/ and the .doc skipped
 
 
 def test_generic_probe_item_and_depth_and_max_pages():

@@ -1,4 +1,7 @@
-"""Spider callbacks on the saved replica pages: exactly which requests and items come out."""
+"""Spider callbacks on the saved replica pages: exactly which requests and items come out.
+
+`workercn` and `grrb` are the sites spider with their registry KEY fixed: the same callbacks
+(parse_nav for lists, hubs and e-paper pages) as every other site."""
 
 from __future__ import annotations
 
@@ -14,7 +17,9 @@ from twisted.python.failure import Failure
 
 from workercrawl.items import PageItem
 from workercrawl.middlewares import AllowedHostsMiddleware
-from workercrawl.spiders.grrb import GrrbSpider, issue_dates
+from workercrawl.spiders.configured import SitesSpider
+from workercrawl.spiders.epaper import issue_dates
+from workercrawl.spiders.grrb import GrrbSpider
 from workercrawl.spiders.workercn import WorkercnSpider
 
 SITES = Path(__file__).parent / "sites"
@@ -56,7 +61,11 @@ def article_urls(output) -> list[str]:
 
 
 def list_urls(output) -> list[str]:
-    return [r.url for r in requests_of(output) if r.callback.__name__ == "parse_list"]
+    return [r.url for r in requests_of(output) if r.callback.__name__ == "parse_nav" and r.meta["kind"] == "list"]
+
+
+def page_requests(output) -> list[Request]:
+    return [r for r in requests_of(output) if r.callback.__name__ == "parse_nav" and r.meta["kind"] == "issue-page"]
 
 
 # -- workercn list pages ------------------------------------------------------------------------
@@ -68,7 +77,7 @@ def workercn():
 
 def test_new_list_page_one(workercn):
     page = response("workercn", "acftu/index.html", f"{BASE}/acftu", charset="utf-8", meta={"list_page": 1})
-    out = list(workercn.parse_list(page))
+    out = list(workercn.parse_nav(page))
     assert article_urls(out) == [
         f"{BASE}/c/2024-05-20/7100001.shtml",
         f"{BASE}/c/2024-05-20/7100002.shtml",
@@ -89,7 +98,7 @@ def test_new_list_page_one(workercn):
 
 def test_new_list_last_page(workercn):
     page = response("workercn", "acftu/index_2.shtml", charset="utf-8", meta={"list_page": 2})
-    out = list(workercn.parse_list(page))
+    out = list(workercn.parse_nav(page))
     assert article_urls(out) == [
         f"{BASE}/c/2024-05-17/7100005.shtml",
         f"{BASE}/c/2024-05-20/7100001.shtml",  # ?from=timeline dropped: same page as on page 1
@@ -101,7 +110,7 @@ def test_new_list_last_page(workercn):
 
 def test_old_gbk_list_pages(workercn):
     first = response("workercn", "27/27.shtml", meta={"list_page": 1})  # GBK, charset only in <meta>
-    out = list(workercn.parse_list(first))
+    out = list(workercn.parse_nav(first))
     assert article_urls(out) == [
         f"{BASE}/27/202105/12/210512083015237.shtml",
         f"{BASE}/27/202105/10/210510160218904.shtml",
@@ -109,7 +118,7 @@ def test_old_gbk_list_pages(workercn):
     assert list_urls(out) == [f"{BASE}/27/27_2.shtml"]
 
     second = response("workercn", "27/27_2.shtml", meta={"list_page": 2})
-    out = list(workercn.parse_list(second))
+    out = list(workercn.parse_nav(second))
     assert article_urls(out) == [
         f"{BASE}/27/202105/08/210508093001115.shtml",
         f"{BASE}/32841/202104/30/210430101522648.shtml",
@@ -123,7 +132,7 @@ def test_numbered_pagination_without_next_link(workercn):
       <a href="/x/list_4.shtml">4</a></div></body></html>""".encode()
     page = HtmlResponse(f"{BASE}/x/list_2.shtml", body=body, encoding="utf-8",
                         request=Request(f"{BASE}/x/list_2.shtml", meta={"list_page": 2}))
-    assert list_urls(list(workercn.parse_list(page))) == [f"{BASE}/x/list_3.shtml"]
+    assert list_urls(list(workercn.parse_nav(page))) == [f"{BASE}/x/list_3.shtml"]
 
 
 @pytest.mark.parametrize("anchor", [
@@ -135,20 +144,29 @@ def test_next_page_link_variants(workercn, anchor):
     body = f"""<html><body><a href="/x/list_1.shtml">上一页</a>{anchor}</body></html>""".encode()
     page = HtmlResponse(f"{BASE}/x/list_2.shtml", body=body, encoding="utf-8",
                         request=Request(f"{BASE}/x/list_2.shtml", meta={"list_page": 2}))
-    assert list_urls(list(workercn.parse_list(page))) == [f"{BASE}/x/list_3.shtml"]
+    assert list_urls(list(workercn.parse_nav(page))) == [f"{BASE}/x/list_3.shtml"]
 
 
-def test_max_pages_stops_pagination():
-    capped = spider(WorkercnSpider, start_url=f"{BASE}/acftu", max_pages="1")
+def test_max_list_pages_stops_pagination_and_max_pages_caps_requests():
     page = response("workercn", "acftu/index.html", f"{BASE}/acftu", charset="utf-8", meta={"list_page": 1})
-    assert list_urls(list(capped.parse_list(page))) == []
+    capped = spider(WorkercnSpider, start_url=f"{BASE}/acftu", max_list_pages="1")
+    out = list(capped.parse_nav(page))
+    assert list_urls(out) == [] and len(article_urls(out)) == 8
+    assert spider(WorkercnSpider).max_list_pages == 50  # sites.toml [sites] default
+    # max_pages: requests per run, as for every site (the start page is one of them)
+    few = spider(WorkercnSpider, start_url=f"{BASE}/acftu", max_pages="3")
+    few.requested.add(f"{BASE}/acftu")
+    out = list(few.parse_nav(page))
+    assert len(requests_of(out)) == 2 and few.crawler.stats.get_value("workercrawl/max_pages_skipped") > 0
+    with pytest.raises(ValueError, match="max_list_pages"):
+        spider(WorkercnSpider, max_list_pages="-1")
 
 
 def test_hub_page_follows_channel_lists(workercn):
     body = """<html><body><a href="/acftu">工会</a><a href="/right">权益</a><a href="/about/">关于</a>
       <a href="/27/27.shtml">老频道</a><a href="/c/2024-05-20/7100001.shtml">文章</a></body></html>""".encode()
-    page = HtmlResponse(f"{BASE}/", body=body, encoding="utf-8", request=Request(f"{BASE}/", meta={"hub": True}))
-    out = list(workercn.parse_list(page))
+    page = HtmlResponse(f"{BASE}/", body=body, encoding="utf-8", request=Request(f"{BASE}/", meta={"start": True}))
+    out = list(workercn.parse_nav(page))
     assert list_urls(out) == [f"{BASE}/acftu", f"{BASE}/right", f"{BASE}/27/27.shtml"]
     assert article_urls(out) == [f"{BASE}/c/2024-05-20/7100001.shtml"]
 
@@ -161,7 +179,7 @@ def test_start_requests_and_allow_list():
 
     out = asyncio.run(collect())
     assert [(r.url, r.callback.__name__) for r in out] == [
-        (f"{BASE}/acftu", "parse_list"), (f"{BASE}/c/2024-05-20/7100001.shtml", "parse_article")]
+        (f"{BASE}/acftu", "parse_nav"), (f"{BASE}/c/2024-05-20/7100001.shtml", "parse_article")]
     hosts = crawler_spider.hosts
     assert hosts.allows(f"{BASE}/anything") and not hosts.allows(f"{MIRROR}/c/2024-05-20/7100001.shtml")
     assert not hosts.allows("https://www.workercn.cn/c/2024-05-20/7100001.shtml")  # stays on the replica
@@ -173,6 +191,32 @@ def test_start_requests_and_allow_list():
     assert real.hosts.allows("http://acftu.workercn.cn/27/27.shtml")  # a real start keeps the family
     with pytest.raises(ValueError):
         spider(WorkercnSpider, start_url="www.workercn.cn/acftu")
+
+
+def test_workercn_is_the_sites_spider_with_its_key_fixed():
+    dedicated = spider(WorkercnSpider, start_url=f"{BASE}/acftu")
+    configured = spider(SitesSpider, site="workercn", start_url=f"{BASE}/acftu")
+    assert (dedicated.site_key, configured.site_key) == ("workercn", "workercn")
+    assert dedicated.site == configured.site and dedicated.entry_urls() == configured.entry_urls()
+    page = response("workercn", "acftu/index.html", f"{BASE}/acftu", charset="utf-8", meta={"list_page": 1})
+    assert [r.url for r in requests_of(dedicated.parse_nav(page))] == [r.url for r in requests_of(configured.parse_nav(page))]
+    assert dedicated.spider_args == {"start_url": f"{BASE}/acftu"}  # no site=: the name says it
+    assert spider(GrrbSpider).site_key == "grrb" and spider(SitesSpider, start_url=f"{BASE}/").site_key is None
+    with pytest.raises(ValueError, match="scrapy crawl sites -a site=nfgb"):
+        spider(WorkercnSpider, site="nfgb")
+    assert spider(WorkercnSpider, site="workercn").site_key == "workercn"
+    # -a since on a list site is the incremental cut-off only; on an e-paper, the issues to fetch
+    assert spider(WorkercnSpider, since="2020-01-01").dates == []
+    with pytest.raises(ValueError, match="max_days"):
+        spider(GrrbSpider, since="2020-01-01", until="2024-01-01")
+
+
+def test_refused_spider_still_names_its_site():
+    for cls, args, key in ((GrrbSpider, {"date": "2024-02-30"}, "grrb"),
+                           (SitesSpider, {"site": "nfgb", "since": "x"}, "nfgb"),
+                           (SitesSpider, {"start_url": "nope"}, None)):
+        made = cls.from_crawler(get_crawler(cls), **args)
+        assert made.argument_error and made.site_key == key
 
 
 # -- articles ----------------------------------------------------------------------------------
@@ -244,23 +288,23 @@ def grrb():
 
 def test_grrb_page_one(grrb):
     page = response("grrb", "papers/grrb/2024/05/20/1/page.html", meta={"nav": {"issue_date": "2024-05-20"}})
-    out = list(grrb.parse_page(page))
+    out = list(grrb.parse_nav(page))
     articles = [r for r in out if r.callback.__name__ == "parse_article"]
-    pages = [r for r in out if r.callback.__name__ == "parse_page"]
+    pages = page_requests(out)
     assert [r.url for r in articles] == [f"{ISSUE}/1/news-1.html", f"{ISSUE}/1/news-2.html"]
     assert articles[0].meta["nav"] == {
         "issue_date": "2024-05-20", "page_no": "1", "page_name": "要闻", "page_url": f"{ISSUE}/1/page.html"}
+    # the issue's other pages, labelled from ul#pageUrl ("02版：工会"); page 1 is this page
     assert [(r.url, r.meta["nav"]["page_no"], r.meta["nav"]["page_name"]) for r in pages] == [
-        (f"{ISSUE}/1/page.html", "1", "要闻"), (f"{ISSUE}/2/page.html", "2", "工会"),
-        (f"{ISSUE}/3/page.html", "3", "权益"), (f"{ISSUE}/4/page.html", "4", "广告")]
+        (f"{ISSUE}/2/page.html", "2", "工会"), (f"{ISSUE}/3/page.html", "3", "权益"), (f"{ISSUE}/4/page.html", "4", "广告")]
     assert not [r for r in out if ".pdf" in r.url]
 
 
 def test_grrb_page_without_articles(grrb):
     page = response("grrb", "papers/grrb/2024/05/20/4/page.html")
-    out = list(grrb.parse_page(page))
+    out = list(grrb.parse_nav(page))
     assert [r for r in out if r.callback.__name__ == "parse_article"] == []
-    assert len(out) == 4
+    assert len(out) == len(page_requests(out)) == 3
 
 
 def test_grrb_index_page_without_date():
@@ -269,13 +313,13 @@ def test_grrb_index_page_without_date():
     body = f"""<html><body><a href="/papers/grrb/2024/05/21/1/page.html">5月21日</a>
       <a href="/papers/grrb/2024/05/20/1/page.html">5月20日</a><a href="/papers/grrb/2024/05/20/1/news-2.html">头条</a>
       <a href="{MIRROR}/papers/grrb/2024/05/19/1/page.html">镜像</a></body></html>""".encode()
-    out = list(index.parse_index(HtmlResponse(f"{BASE}/", body=body, encoding="utf-8", request=Request(f"{BASE}/"))))
-    assert [(r.url, r.callback.__name__) for r in out] == [
-        (f"{ISSUE}/1/news-2.html", "parse_article"),
-        (f"{BASE}/papers/grrb/2024/05/21/1/page.html", "parse_page"),
-        (f"{ISSUE}/1/page.html", "parse_page"),
+    hub = Request(f"{BASE}/", meta={"start": True, "hops": 0})
+    out = list(index.parse_nav(HtmlResponse(f"{BASE}/", body=body, encoding="utf-8", request=hub)))
+    assert [(r.url, r.callback.__name__, r.meta["kind"]) for r in out] == [
+        (f"{ISSUE}/1/news-2.html", "parse_article", "article"),
+        (f"{BASE}/papers/grrb/2024/05/21/1/page.html", "parse_nav", "issue-page"),
+        (f"{ISSUE}/1/page.html", "parse_nav", "issue-page"),
     ]
-    assert out[0].meta["nav"] == {"issue_date": "2024-05-20"}
 
 
 def test_grrb_entry_urls():

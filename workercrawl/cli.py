@@ -24,14 +24,15 @@ def cli():
 @cli.command("sites")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object per site.")
 def sites_command(as_json):
-    """List the sites configured for `scrapy crawl sites -a site=KEY` (workercrawl/spiders/sites.toml)."""
-    from .spiders.sites import catalog
+    """List the site registry (workercrawl/sites.toml): `scrapy crawl sites -a site=KEY` crawls any."""
+    from .sites import catalog
 
     for row in catalog():
         if as_json:
             click.echo(json.dumps(row, ensure_ascii=False))
             continue
-        parts = [f"{row['key']:<14}", row["name"], f"[{row['family']}]" if row["family"] else ""]
+        parts = [f"{row['key']:<14}", row["name"], f"[{row['family']}]" if row["family"] else "",
+                 f"(scrapy crawl {row['spider']})" if row["spider"] != "sites" else ""]
         if row["unsupported"]:
             parts.append(f"UNSUPPORTED: {row['unsupported']}")
         else:

@@ -56,7 +56,7 @@ def validated(result: dict, nav: dict | None = None) -> dict:
 
 @lru_cache(maxsize=1)
 def _site_charsets() -> tuple[tuple[str, str], ...]:
-    from workercrawl.spiders import sites
+    from workercrawl import sites
 
     found = []
     for key in sites.keys():

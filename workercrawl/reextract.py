@@ -185,7 +185,7 @@ def _site_domains(site: str | None) -> tuple[str, ...]:
     """--site names a sites.toml KEY (its allowed domains), a host/domain, or an articles.site value."""
     if not site:
         return ()
-    from workercrawl.spiders import sites
+    from workercrawl import sites
 
     try:
         return sites.entry(site).allowed_domains or (site.lower(),)

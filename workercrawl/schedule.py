@@ -21,8 +21,6 @@ from pathlib import Path
 
 from . import health
 
-CORE_SPIDERS = ("workercn", "grrb")
-
 
 class ScheduleError(Exception):
     """A one-line reason a scheduled crawl cannot start."""
@@ -30,20 +28,18 @@ class ScheduleError(Exception):
 
 @dataclass
 class Target:
-    label: str                   # what the user named: workercn, grrb, a sites.toml KEY
+    label: str                   # what the user named: a sites.toml KEY (workercn, grrb, nfgb…)
     spider: str                  # the Scrapy spider
     args: dict = field(default_factory=dict)
 
 
 def available() -> dict[str, Target]:
-    """Every crawl `workercrawl crawl` knows: the core spiders, then each supported sites.toml entry."""
-    from .spiders.sites import catalog
+    """Every crawl `workercrawl crawl` knows: each supported sites.toml entry, in file order.
+    The registry says which spider runs it (a dedicated one such as `workercn`, else `sites`)."""
+    from .sites import catalog, spider_for
 
-    found = {name: Target(name, name) for name in CORE_SPIDERS}
-    for row in catalog():
-        if not row["unsupported"] and row["key"] not in found:
-            found[row["key"]] = Target(row["key"], "sites", {"site": row["key"]})
-    return found
+    return {row["key"]: Target(row["key"], *spider_for(row["key"]))
+            for row in catalog() if not row["unsupported"]}
 
 
 def targets(names: tuple[str, ...], everything: bool) -> list[Target]:

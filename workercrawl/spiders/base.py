@@ -12,13 +12,14 @@ from collections.abc import Iterator
 
 import scrapy
 from scrapy.exceptions import CloseSpider
-from scrapy.http import Request, TextResponse
+from scrapy.http import Request
 
+from workercrawl import sites
 from workercrawl.extract import continuation_urls
 from workercrawl.items import ARTICLE, CONTINUATION, Fetched, PageItem
 from workercrawl.urls import canonical_url
 
-from . import failures, sites
+from . import failures
 
 ARTICLE_PRIORITY = 10  # articles before more list pages: items flow early, the queue stays short
 CONTINUATION_PRIORITY = 20  # finish a multi-page article before starting others
@@ -57,9 +58,10 @@ def parse_since(value) -> str | None:
 
 
 class NewsSpider(scrapy.Spider):
-    """Base class; subclasses set `name` (and `site_name` when it differs from `name`)."""
+    """Base class; a subclass sets `name` and says where its navigation rules come from."""
 
-    site_name: str = ""
+    # The sites.toml KEY this spider crawls (None: a generic crawl); runs are judged per site by it.
+    site_key: str | None = None
 
     def __init__(self, *args, start_url: str | None = None, allow: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -91,6 +93,7 @@ class NewsSpider(scrapy.Spider):
             scrapy.Spider.__init__(spider, name=cls.name)
             spider._set_crawler(crawler)
             spider.spider_args = {k: v for k, v in kwargs.items() if v is not None}
+            spider.site_key = cls.site_key or (str(kwargs.get("site") or "").strip() or None)
             spider.argument_error = text.splitlines()[0] if text else type(exc).__name__
             spider.argument_exception = exc
             spider.start = spider._refuse_to_start
@@ -103,24 +106,10 @@ class NewsSpider(scrapy.Spider):
         yield  # an async generator, like start()
 
     def navigation(self) -> sites.Site:
-        """This spider's navigation rules from sites.toml."""
-        return sites.load(self.site_name or self.name)
+        """This spider's navigation rules (a sites.toml entry)."""
+        raise NotImplementedError
 
-    # -- links -----------------------------------------------------------------------------
-
-    def links(self, response) -> list[tuple[str, str]]:
-        """(absolute URL, link text) of every <a href> on an HTML page, in page order."""
-        if not isinstance(response, TextResponse):
-            return []
-        out = []
-        for anchor in response.css("a[href]"):
-            href = (anchor.attrib.get("href") or "").strip()
-            if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
-                continue
-            text = " ".join(" ".join(anchor.css("::text").getall()).split())
-            # An arrow image or an empty link says what it is in its title: <a title="下一页">
-            out.append((response.urljoin(href), text or (anchor.attrib.get("title") or "").strip()))
-        return out
+    # -- links ---------------------------------------------------------------------------------
 
     def article_urls(self, links) -> list[str]:
         """Canonical article URLs among `links` on allowed hosts, first occurrence kept."""
@@ -147,6 +136,8 @@ class NewsSpider(scrapy.Spider):
     def parse_article(self, response) -> Iterator:
         page = Fetched.from_response(response)
         item = PageItem.from_fetched(page, self.name, kind=ARTICLE, nav=dict(response.meta.get("nav") or {}))
+        if response.meta.get("redirect_urls"):  # the listed URL(s) that led here: recorded as aliases
+            item.nav["redirected_from"] = list(response.meta["redirect_urls"])
         rest = continuation_urls(response.body, response.url, page.headers)
         if rest:
             item.nav["total_pages"] = len(rest) + 1

@@ -1,44 +1,35 @@
-"""Any site configured in sites.toml, or a generic crawl of one host: navigation from data.
+"""Every site in the registry (workercrawl/sites.toml), or a generic crawl of one host: navigation from data.
 
     scrapy crawl sites -a site=KEY                          # an entry [site.KEY] (workercrawl sites)
-    scrapy crawl sites -a site=ldwb -a date=2024-05-20      # e-papers: one issue, or -a since/-a until
+    scrapy crawl sites -a site=grrb -a date=2024-05-20      # e-papers: one issue, or -a since/-a until
     scrapy crawl sites -a site=KEY -a start_url=URL         # a mirror or replica of that site
     scrapy crawl sites -a start_url=URL [-a depth=4] [-a max_pages=300]   # generic crawl, no KEY
+    scrapy crawl workercn | grrb                            # the same spider, KEY fixed (workercn.py, grrb.py)
 
 A start URL that is an article is fetched as one; an e-paper page (page_paths) yields its articles
-and the other pages of the same issue; a list page (list_paths) yields its articles and the next
-page. Any other start page is a hub: the lists, e-paper pages and articles it links to are followed.
-The generic crawl follows every link on the host within `depth` hops and `max_pages` requests:
-article-shaped URLs go to extraction; other pages are navigated, and (probe_pages) handed to
-extraction too, to be kept only if they turn out to be dated articles.
+and the other pages of the same issue; a list page (list_paths, or reached by pagination) yields
+its articles and the next page. Any other start page is a hub: its articles and next page, and
+the lists and e-paper pages it links to. The generic crawl follows every link on the host within
+`depth` hops and `max_pages` requests: article-shaped URLs go to extraction; other pages are
+navigated, and (probe_pages) handed to extraction too, kept only if they are dated articles.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Iterator
-from urllib.parse import urlsplit, urlunsplit
 
 from scrapy.http import Request, TextResponse
 
+from workercrawl import sites
 from workercrawl.items import ARTICLE, ISSUE_PAGE, LIST, Fetched, PageItem
 from workercrawl.urls import canonical_url
 
-from . import failures, sites
+from . import epaper, failures
 from .base import NewsSpider
-from .grrb import CHINA, issue_dates
+from .links import links, links_in, titles
 
-_DECOR = re.compile(r"[\s\[\]【】()（）<>《》«»‹›〈〉]+")
-_PAGE_LABEL = re.compile(r"第?\s*0*(\d{1,3})\s*版\s*[:：]?\s*(.*)$")
-_URL_DAY = re.compile(r"(?<!\d)((?:19|20)\d\d)[-/_]?(0[1-9]|1[0-2])[-/_]?(0[1-9]|[12]\d|3[01])(?!\d)")
-
-
-def issue_key(url: str) -> str:
-    """Which e-paper issue a URL belongs to: the date in its path, else its folder."""
-    path = urlsplit(url).path
-    found = _URL_DAY.search(path)
-    return "-".join(found.groups()) if found else path.rsplit("/", 1)[0]
+_DECOR = re.compile(r"[\s\[\]【】()（）<>《》«»‹›〈〉]+")  # "[下一页]", "下一页 >>", "《 下一页"
 
 
 def _count(value, default, arg: str) -> int:
@@ -51,32 +42,36 @@ def _count(value, default, arg: str) -> int:
 class SitesSpider(NewsSpider):
     name = "sites"
 
-    def __init__(self, *args, site: str | None = None, depth=None, max_pages=None,
+    def __init__(self, *args, site: str | None = None, depth=None, max_pages=None, max_list_pages=None,
                  date=None, since=None, until=None, **kwargs):
-        self.key = (site or "").strip() or None
-        if not self.key and not kwargs.get("start_url"):
+        given = (site or "").strip() or None
+        fixed = type(self).site_key
+        if fixed and given not in (None, fixed):
+            raise ValueError(f"scrapy crawl {self.name} crawls site {fixed!r}; for {given!r} use scrapy crawl sites -a site={given}")
+        self.site_key = fixed or given
+        if not self.site_key and not kwargs.get("start_url"):
             raise ValueError("give -a site=KEY (see `workercrawl sites`) or -a start_url=URL for a generic crawl")
-        super().__init__(*args, site=self.key, depth=depth, max_pages=max_pages,
+        super().__init__(*args, site=site, depth=depth, max_pages=max_pages, max_list_pages=max_list_pages,
                          date=date, since=since, until=until, **kwargs)
         extra = self.site.extra
         if extra.get("unsupported"):
-            raise ValueError(f"site {self.key!r} ({extra.get('name')}) is not supported: {extra['unsupported']}")
-        self.generic = self.key is None
+            raise ValueError(f"site {self.site_key!r} ({extra.get('name')}) is not supported: {extra['unsupported']}")
+        self.generic = self.site_key is None
         self.depth_limit = _count(depth, extra.get("depth"), "depth")
-        self.max_pages = _count(max_pages, extra.get("max_pages"), "max_pages")
-        self.max_list_pages = _count(None, extra.get("max_list_pages"), "max_list_pages")
+        self.max_pages = _count(max_pages, extra.get("max_pages"), "max_pages")  # requests per run
+        self.max_list_pages = _count(max_list_pages, extra.get("max_list_pages"), "max_list_pages")
         self.probe = bool(extra.get("probe_pages"))
         self.charset = extra.get("charset")
-        self.dates = issue_dates(date, since, until)
-        if self.dates and not extra.get("issue_url") and not (date or until):
-            self.dates = []  # a list-based site: -a since is only the incremental cut-off
-        if self.dates and not extra.get("issue_url"):
-            raise ValueError(f"site {self.key or 'generic'!r} has no issue_url: -a date/since/until need one")
+        if (date or until) and not extra.get("issue_url"):
+            raise ValueError(f"site {self.site_key or 'generic'!r} has no issue_url: -a date/since/until need one")
+        # e-papers: the issues to fetch; a list-based site reads -a since as the incremental cut-off only
+        self.dates = epaper.issue_dates(date, since, until, int(extra.get("max_days") or 0)) \
+            if extra.get("issue_url") else []
         self.requested: set[str] = set()
         self._capped = False
 
     def navigation(self) -> sites.Site:
-        return sites.entry(self.key) if self.key else sites.generic()
+        return sites.entry(self.site_key) if self.site_key else sites.generic()
 
     # -- start ---------------------------------------------------------------------------------
 
@@ -92,24 +87,23 @@ class SitesSpider(NewsSpider):
 
     def entry_urls(self) -> list[str]:
         template = self.site.extra.get("issue_url")
-        if self.dates:
-            bases = self.start_urls if self.custom_start else [None]
-            return [self.issue_url(template, day, base) for base in bases for day in self.dates]
-        if self.start_urls:
+        if not template:
+            if not self.start_urls:
+                raise ValueError(f"site {self.site_key!r} has neither start_urls nor issue_url")
             return list(self.start_urls)
-        if template:  # an e-paper without a start page: today's issue
-            return [self.issue_url(template, dt.datetime.now(CHINA).date())]
-        raise ValueError(f"site {self.key!r} has neither start_urls nor issue_url")
-
-    @staticmethod
-    def issue_url(template: str, day: dt.date, base: str | None = None) -> str:
-        """The issue's first page; under a mirror/replica base URL when one is given."""
-        url = template.format(date=day)
-        if not base:
-            return url
-        parts, own = urlsplit(base), urlsplit(url)
-        root = parts.path if parts.path.endswith("/") else parts.path.rsplit("/", 1)[0] + "/"
-        return urlunsplit((parts.scheme, parts.netloc, root + own.path.lstrip("/"), own.query, ""))
+        if not self.custom_start:
+            if self.start_urls and not self.dates:
+                return list(self.start_urls)  # an e-paper root that leads to the latest issue
+            return [epaper.issue_url(template, day) for day in self.dates or [epaper.china_today()]]
+        out: list[str] = []
+        for base in self.start_urls:  # a mirror: pages and articles as given, else a base for issues
+            if self.site.is_page(base) or self.site.is_article(base):
+                out.append(base)
+                continue
+            day = epaper.url_day(base)  # …/papers/grrb/2024/05/21/ names one issue
+            days = self.dates or ([day] if day else [])
+            out += [epaper.issue_url(template, d, base) for d in days] if days else [base]
+        return out
 
     # -- requests ------------------------------------------------------------------------------
 
@@ -152,29 +146,36 @@ class SitesSpider(NewsSpider):
         hops = meta.get("hops", 0)
         if meta.get("probe"):
             yield self.probe_item(response)
-        links = self.links(response)
+        found = links(response)
         if self.site.is_page(response.url):
-            yield from self.issue_page(response, links, hops)
+            yield from self.issue_page(response, found, hops)
             return
-        is_list = self.site.is_list(response.url)
+        page = meta.get("list_page", 1)
+        # A pagination link leads to a list whatever its URL looks like (/acftu → /acftu/index_2.shtml).
+        is_list = self.site.is_list(response.url) or page > 1
+        hub = meta.get("start") and not is_list
         self.crawler.stats.inc_value("workercrawl/list_pages")
-        chosen = self.select_links(response, self.site.extra.get("list_links")) if is_list else []
-        articles = self.article_urls(chosen or links)
+        chosen = links_in(response, self.site.extra.get("list_links")) if is_list else []
+        articles = self.article_urls(chosen or found)
         self.crawler.stats.inc_value("workercrawl/article_links", len(articles))
         for url in articles:
             request = self.article(url, {"list_url": response.url}, hops + 1)
             if request is not None:
                 yield request
-        following = self.next_page(response, links) if (is_list or self.generic) else None
-        page = meta.get("list_page", 1)
-        if following and (not self.max_list_pages or page < self.max_list_pages):
+        following = self.next_page(response, found) if (is_list or hub or self.generic) else None
+        if following and self.max_list_pages and page >= self.max_list_pages:
+            # Said, not silent: an operator sees why a long list was not read to its end.
+            self.crawler.stats.inc_value("workercrawl/max_list_pages_reached")
+            self.logger.info("max_list_pages=%d reached on %s: its next page %s is not requested",
+                             self.max_list_pages, response.url, following)
+        elif following:
             request = self.nav_request(following, hops, list_page=page + 1)
             if request is not None:
                 yield request
         if self.generic:
-            yield from self.follow_all(links, hops, skip=following)
-        elif meta.get("start") and not is_list:  # a hub: its lists and e-paper pages
-            for url, _ in links:
+            yield from self.follow_all(found, hops, skip=following)
+        elif hub:  # its lists and e-paper pages
+            for url, _ in found:
                 if self.hosts.allows(url) and not self.site.skips(url):
                     if self.site.is_list(url) or self.site.is_page(url):
                         kind = ISSUE_PAGE if self.site.is_page(url) else LIST
@@ -182,9 +183,9 @@ class SitesSpider(NewsSpider):
                         if request is not None:
                             yield request
 
-    def follow_all(self, links, hops: int, skip: str | None) -> Iterator[Request]:
+    def follow_all(self, found, hops: int, skip: str | None) -> Iterator[Request]:
         """Generic crawl: every other page on the allowed hosts, one hop further."""
-        for url, _ in links:
+        for url, _ in found:
             if url == skip or not self.hosts.allows(url) or self.site.skips(url) or self.site.is_article(url):
                 continue
             probe = self.probe and not self.site.is_list(url)
@@ -192,79 +193,46 @@ class SitesSpider(NewsSpider):
             if request is not None:
                 yield request
 
-    def issue_page(self, response, links, hops: int) -> Iterator[Request]:
+    def issue_page(self, response, found, hops: int) -> Iterator[Request]:
         """An e-paper page (版): its articles, then the other pages of the same issue."""
         self.crawler.stats.inc_value("workercrawl/issue_pages")
-        issue, here = issue_key(response.url), canonical_url(response.url)
-        chosen = self.select_links(response, self.site.extra.get("page_links"))
-        pages = [(u, t) for u, t in (chosen or links)
-                 if self.site.is_page(u) and issue_key(u) == issue and self.hosts.allows(u)]
-        nav = {**response.meta.get("nav", {}), "page_url": response.url, **self.page_label(here, pages)}
-        found = _URL_DAY.search(urlsplit(response.url).path)
-        if found:
-            nav["issue_date"] = "-".join(found.groups())
-        titles = self.select_links(response, self.site.extra.get("article_links"))
-        articles = [u for u in self.article_urls(titles or links) if issue_key(u) == issue]
+        issue, here = epaper.issue_key(response.url), canonical_url(response.url)
+        listed = links_in(response, self.site.extra.get("page_links"))
+        pages = [(u, t) for u, t in (listed or found)
+                 if self.site.is_page(u) and epaper.issue_key(u) == issue and self.hosts.allows(u)]
+        own = next((t for u, t in pages if canonical_url(u) == here), "")
+        nav = {**response.meta.get("nav", {}), "page_url": response.url, **epaper.page_label(own)}
+        day = epaper.url_day(response.url)
+        if day:
+            nav["issue_date"] = day.isoformat()
+        titled = links_in(response, self.site.extra.get("article_links"))
+        articles = [u for u in self.article_urls(titled or found) if epaper.issue_key(u) == issue]
         self.crawler.stats.inc_value("workercrawl/article_links", len(articles))
         for url in articles:
             request = self.article(url, nav, hops + 1)
             if request is not None:
                 yield request
         for url, text in pages:
-            if canonical_url(url) == here:
-                continue
-            label = self.page_label(canonical_url(url), [(url, text)])
-            request = self.nav_request(url, hops + 1, kind=ISSUE_PAGE, nav=label)
-            if request is not None:
-                yield request
+            if canonical_url(url) != here:
+                request = self.nav_request(url, hops + 1, kind=ISSUE_PAGE, nav=epaper.page_label(text))
+                if request is not None:
+                    yield request
 
-    @staticmethod
-    def page_label(here: str, pages) -> dict:
-        """{page_no, page_name} of the page list entry for `here` ("第03版：工会" → 3, 工会)."""
-        for url, text in pages:
-            if canonical_url(url) == here:
-                found = _PAGE_LABEL.search(text)
-                if found:
-                    return {"page_no": str(int(found.group(1))), "page_name": found.group(2).strip() or None}
-        return {}
-
-    def next_page(self, response, links) -> str | None:
+    def next_page(self, response, found) -> str | None:
         """The "下一页" link, else the numbered link to the next page, on an allowed host."""
         here = canonical_url(response.url)
         page = response.meta.get("list_page", 1)
-        candidates = [(u, t) for u, t in links if self.hosts.allows(u) and not self.site.is_article(u)
+        candidates = [(u, t) for u, t in found if self.hosts.allows(u) and not self.site.is_article(u)
                       and not self.site.skips(u) and canonical_url(u) != here]
-        texts = self.site.next_texts
+        texts, named = self.site.next_texts, None
         for url, text in candidates:
+            if not text:  # an arrow image says what it is in its title
+                named = titles(response) if named is None else named
+                text = named.get(canonical_url(url), "")
             if text.replace(" ", "") in texts or _DECOR.sub("", text) in texts:
                 return url
         numbered = {int(text): url for url, text in candidates if text.isdigit()}
         return numbered.get(page + 1)
-
-    def links(self, response) -> list[tuple[str, str]]:
-        """<a href> links, then image-map <area href> links (e-paper page pictures)."""
-        found = super().links(response)
-        if isinstance(response, TextResponse):
-            found += [(response.urljoin(href.strip()), "") for href in response.css("area::attr(href)").getall()
-                      if href.strip() and not href.strip().startswith(("#", "javascript:"))]
-        return found
-
-    def select_links(self, response, selectors) -> list[tuple[str, str]]:
-        """(URL, text) of the links in the first CSS selector that matches (anchors or their containers)."""
-        if not selectors or not isinstance(response, TextResponse):
-            return []
-        for selector in selectors:
-            found = response.css(selector)
-            anchors = [a for el in found for a in ([el] if el.root.tag == "a" else el.css("a[href]"))]
-            out = []
-            for anchor in anchors:
-                href = (anchor.attrib.get("href") or "").strip()
-                if href and not href.startswith(("#", "javascript:")):
-                    text = " ".join(" ".join(anchor.css("::text").getall()).split())
-                    out.append((response.urljoin(href), text))
-            if out:
-                return out
-        return []
 
     def probe_item(self, response) -> PageItem:
         """A page that may be an article: extraction decides; validation drops it if it is not."""

@@ -1,8 +1,8 @@
-"""Per-site navigation data (sites.toml) and the host allow-list built from it.
+"""The site registry: per-site navigation data (sites.toml) and the host allow-list built from it.
 
-`load(name)` reads a dedicated spider's table ([workercn], [grrb]); `entry(key)` reads a
-[site.KEY] entry of the config-driven `sites` spider, merged over [sites] and its [family.X];
+`entry(key)` reads a [site.KEY] entry, merged over [sites] defaults and its [family.X];
 `generic()` is the -a start_url crawl without a KEY; `catalog()` lists the entries.
+Pure data: no Scrapy import, so the CLI, the scheduler and re-extraction can read it cheaply.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from workercrawl.urls import netloc
 
 @dataclass(frozen=True)
 class Site:
-    """One spider's navigation rules; unknown keys stay available in `extra`."""
+    """One entry's navigation rules; its other keys stay available in `extra`."""
 
     name: str
     allowed_domains: tuple[str, ...] = ()
@@ -39,29 +39,44 @@ class Site:
         return _search(self.skip_paths, url)
 
     def is_list(self, url: str) -> bool:
-        return _search(self.list_paths, url)
+        # An article shape wins: a TRS article folder …/t20170919_183870/ also ends in '/'.
+        return _search(self.list_paths, url) and not self.is_article(url)
 
     def is_page(self, url: str) -> bool:
         return _search(self.page_paths, url)
 
 
 def _search(patterns, url: str) -> bool:
-    path = urlsplit(url).path
+    path = _split(url).path
     return any(p.search(path) for p in patterns)
 
 
+# Each link is classified several times (article? list? skipped? allowed host?); urlsplit's own
+# cache holds 128 URLs, fewer than one list page's links once link extraction has used it.
+_split = lru_cache(maxsize=16384)(urlsplit)
+
+
 _PATTERNS = ("article_paths", "list_paths", "page_paths", "skip_paths")
-# Keys a [site.KEY] entry may set (see the comment above [sites] in sites.toml).
+# Keys an entry, a family or [sites] may set (see the comment above [sites] in sites.toml).
 ENTRY_KEYS = frozenset({
-    "name", "family", "start_urls", "allowed_domains", *_PATTERNS, "list_links", "page_links",
-    "article_links", "next_texts", "issue_url", "charset", "max_list_pages", "depth", "max_pages",
-    "probe_pages", "unsupported", "notes",
+    "name", "family", "spider", "start_urls", "allowed_domains", *_PATTERNS, "list_links", "page_links",
+    "article_links", "next_texts", "issue_url", "max_days", "charset", "max_list_pages", "depth",
+    "max_pages", "probe_pages", "unsupported", "notes",
 })
+_TABLES = frozenset({"sites", "family", "site"})
 
 
 @lru_cache(maxsize=1)
 def _raw() -> dict:
     return tomllib.loads(resources.files(__package__).joinpath("sites.toml").read_text("utf-8"))
+
+
+def _checked(where: str, table: dict, allowed=ENTRY_KEYS) -> dict:
+    """A typo (artcle_paths) is an error, not a silently ignored key."""
+    unknown = sorted(set(table) - allowed)
+    if unknown:
+        raise ValueError(f"sites.toml [{where}]: unknown key(s) {', '.join(unknown)}")
+    return table
 
 
 def _build(name: str, raw: dict) -> Site:
@@ -78,16 +93,11 @@ def _build(name: str, raw: dict) -> Site:
     return Site(name=name, extra=data, **kwargs)
 
 
-@lru_cache(maxsize=None)
-def load(name: str) -> Site:
-    raw = _raw()
-    if name not in raw:
-        raise KeyError(f"no navigation rules for {name!r} in sites.toml")
-    return _build(name, raw[name])
-
-
 def _defaults() -> dict:
-    return {k: v for k, v in _raw().get("sites", {}).items() if k != "generic"}
+    raw = _raw()
+    _checked("top level", raw, _TABLES)  # e.g. a stray [workercn] table nobody would read
+    defaults = {k: v for k, v in raw.get("sites", {}).items() if k != "generic"}
+    return _checked("sites", defaults, ENTRY_KEYS - {"spider"})
 
 
 def keys() -> list[str]:
@@ -101,33 +111,38 @@ def entry(key: str) -> Site:
     entries = _raw().get("site", {})
     if key not in entries:
         raise KeyError(f"no site {key!r} in sites.toml; configured: {', '.join(entries) or 'none'}")
-    own = entries[key]
-    unknown = sorted(set(own) - ENTRY_KEYS)
-    if unknown:
-        raise ValueError(f"sites.toml [site.{key}]: unknown key(s) {', '.join(unknown)}")
+    own = _checked(f"site.{key}", entries[key])
     family = own.get("family")
     families = _raw().get("family", {})
     if family and family not in families:
         raise ValueError(f"sites.toml [site.{key}]: no [family.{family}] table")
-    return _build(key, {**_defaults(), **families.get(family, {}), **own})
+    inherited = _checked(f"family.{family}", families.get(family, {}), ENTRY_KEYS - {"spider", "family"})
+    return _build(key, {**_defaults(), **inherited, **own})
 
 
 @lru_cache(maxsize=1)
 def generic() -> Site:
     """Rules of the generic crawl (-a start_url without -a site): [sites] plus [sites.generic]."""
-    return _build("generic", {**_defaults(), **_raw().get("sites", {}).get("generic", {})})
+    own = _checked("sites.generic", _raw().get("sites", {}).get("generic", {}), ENTRY_KEYS - {"spider", "family"})
+    return _build("generic", {**_defaults(), **own})
+
+
+def spider_for(key: str) -> tuple[str, dict]:
+    """The `scrapy crawl` that runs entry KEY: its dedicated spider, else `sites -a site=KEY`."""
+    dedicated = entry(key).extra.get("spider")
+    return (dedicated, {}) if dedicated else ("sites", {"site": key})
 
 
 def catalog() -> list[dict]:
-    """One row per configured site, for `workercrawl sites`."""
+    """One row per configured site, for `workercrawl sites` and `workercrawl crawl`."""
     rows = []
     for key in keys():
         site = entry(key)
         rows.append({
             "key": key, "name": site.extra.get("name", key), "family": site.extra.get("family"),
-            "start_urls": list(site.start_urls), "allowed_domains": list(site.allowed_domains),
-            "issue_url": site.extra.get("issue_url"), "unsupported": site.extra.get("unsupported"),
-            "notes": site.extra.get("notes"),
+            "spider": spider_for(key)[0], "start_urls": list(site.start_urls),
+            "allowed_domains": list(site.allowed_domains), "issue_url": site.extra.get("issue_url"),
+            "unsupported": site.extra.get("unsupported"), "notes": site.extra.get("notes"),
         })
     return rows
 
@@ -158,7 +173,7 @@ class HostAllowList:
         return cls([*kept, *extra_domains], [netloc(u) for u in start_urls])
 
     def allows(self, url: str) -> bool:
-        parts = urlsplit(url)
+        parts = _split(url)
         if parts.scheme not in ("http", "https"):
             return False
         if netloc(url) in self.netlocs:
