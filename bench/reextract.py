@@ -59,6 +59,11 @@ def store_raw(site: Path, paths: list[Path], db: Path, raw: Path) -> None:
                                headers={"Content-Type": "text/html; charset=utf-8"}, encoding="utf-8",
                                body=path.read_bytes(), fetched_at="2024-07-01T00:00:00+00:00",
                                spider="workercn", run_id=None)
+            # Crawled into this database (re-extraction reads no other database's pages): as an
+            # older extractor's rejection, which the first re-extraction turns into an article.
+            store.add_reject(url=url, reason="not-article", detail="older extractor", status=200, kind="article",
+                             spider="workercn", run_id=None, fetched_at="2024-07-01T00:00:00+00:00",
+                             extractor_version="0")
             if store.pending >= 500:
                 store.flush()
     finally:
