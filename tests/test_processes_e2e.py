@@ -65,20 +65,28 @@ def settings_args(settings: dict) -> list[str]:
     return out
 
 
+def kill_and_expect_no_orphans(parent: subprocess.Popen) -> None:
+    """Once `parent` runs two pool workers (and is busy), SIGKILL it: the workers must go too."""
+    try:
+        workers = wait_for(lambda: len(children(parent.pid)) >= 2 and children(parent.pid), 60)
+        assert workers and len(workers) >= 2, "no extraction workers were started"
+        time.sleep(1.0)  # busy with pages
+        assert parent.poll() is None, "finished before it could be killed: give it more work"
+        parent.send_signal(signal.SIGKILL)
+        parent.wait()
+        assert wait_for(lambda: not any(alive(pid) for pid in workers), 10), "orphaned workers"
+    finally:
+        if parent.poll() is None:
+            parent.kill()
+
+
 def test_extraction_workers_exit_when_the_crawl_is_killed(tmp_path, slow_site):
     crawl = subprocess.Popen(
         [sys.executable, "-m", "scrapy", "crawl", "workercn", "-a", f"start_url={slow_site.url}/acftu",
-         *settings_args({"WORKERCRAWL_DB": tmp_path / "w.db", "WORKERCRAWL_EXTRACT_WORKERS": 2})],
+         *settings_args({"WORKERCRAWL_DB": tmp_path / "w.db", "WORKERCRAWL_EXTRACT_WORKERS": 2,
+                         "CONCURRENT_REQUESTS_PER_DOMAIN": 1})],  # one slow article at a time: still busy
         cwd=tmp_path, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        workers = wait_for(lambda: len(children(crawl.pid)) >= 2 and children(crawl.pid), 60)
-        assert workers and len(workers) >= 2, "the crawl never started its extraction workers"
-        crawl.send_signal(signal.SIGKILL)
-        crawl.wait()
-        assert wait_for(lambda: not any(alive(pid) for pid in workers), 10), "orphaned workers"
-    finally:
-        if crawl.poll() is None:
-            crawl.kill()
+    kill_and_expect_no_orphans(crawl)
 
 
 def test_reextract_workers_exit_when_reextract_is_killed(tmp_path):
@@ -104,17 +112,7 @@ def test_reextract_workers_exit_when_reextract_is_killed(tmp_path):
     conn.close()
     proc = subprocess.Popen([sys.executable, "-m", "workercrawl.cli", "reextract", "--db", str(db), "--workers", "2"],
                             cwd=tmp_path, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        workers = wait_for(lambda: len(children(proc.pid)) >= 2 and children(proc.pid), 60)
-        assert workers and len(workers) >= 2
-        time.sleep(1.0)  # busy extracting
-        assert proc.poll() is None, "finished before it could be killed: make the database bigger"
-        proc.send_signal(signal.SIGKILL)
-        proc.wait()
-        assert wait_for(lambda: not any(alive(pid) for pid in workers), 10), "orphaned workers"
-    finally:
-        if proc.poll() is None:
-            proc.kill()
+    kill_and_expect_no_orphans(proc)
 
 
 def crawl_command(tmp_path, site, *extra):

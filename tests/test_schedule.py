@@ -123,3 +123,15 @@ def test_health_flags_collapse_coverage_errors_and_failures(tmp_path):
         assert health.judge(store, None, "workercn").status == "failed"
     finally:
         with_store.close()
+
+
+def test_ignored_requests_count_as_failed_fetches_robots_and_offsite_do_not():
+    """An IgnoreRequest that is neither robots.txt nor the host allow-list is a request that was
+    not made for a reason nobody chose: the health counts show it (it was missing from them)."""
+    stats = {"workercrawl/failed/ignored": 2, "workercrawl/failed/robots-disallowed": 5,
+             "workercrawl/failed/offsite": 1, "workercrawl/failed/timeout": 1}
+    assert health.failed_fetches(stats) == 3
+    verdict = health.judge_run(health.run_from_stats({**stats, "finish_reason": "finished", "finish_time": "t",
+                                                      "workercrawl/fetched": 1}, spider="sites", site="nfgb"))
+    assert "3 fetches failed" in verdict.line() and verdict.status == "degraded"
+    assert "errors: 3 fetches failed after retries (ignored 2, timeout 1)" in verdict.line()
