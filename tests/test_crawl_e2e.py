@@ -5,11 +5,12 @@ from __future__ import annotations
 import collections
 import hashlib
 import json
+from pathlib import Path
 
 from sqlite_utils import Database
 
-from workercrawl.store import raw_body
 from conftest import site_dir
+from workercrawl.store import raw_body
 
 
 # path → (title, published_at, source, site, channel)
