@@ -299,6 +299,9 @@ def demo_command(db_path, fresh, only, start_urls, timeout):
                               echo=click.echo, note=lambda m: click.echo(m, err=True))
     except (runner.DemoError, schedule.ScheduleError) as exc:
         raise click.ClickException(str(exc)) from None
+    except KeyboardInterrupt:
+        click.echo("workercrawl demo interrupted; run it again to continue (or --fresh to start over)", err=True)
+        sys.exit(130)
     failed = runner.failure(outcomes, db)
     if failed:
         click.echo(failed, err=True)

@@ -192,6 +192,8 @@ def run(db: Path, *, fresh: bool = False, only: tuple[str, ...] = (), start_urls
                     echo(line if line.startswith(f"{outcome.family.key}: ") else f"{outcome.family.key}: {line.partition(': ')[2]}")
     except schedule.ScheduleError as exc:
         raise DemoError(str(exc)) from None
+    except schedule.Interrupted as stop:
+        raise DemoError(f"stopped by SIGTERM during {stop.verdict.spider}: {stop.verdict.line()}") from None
     finally:
         for server in servers:
             server.stop()
