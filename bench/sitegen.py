@@ -1,6 +1,6 @@
 """Generate a large 中工网 replica site for crawl benchmarks, from the test replica's templates.
 
-The list and article pages are the hand-made replica pages in tests/sites/workercn with their
+The list and article pages are the hand-made replica pages in workercrawl/demo/sites/workercn with their
 headline list and article text swapped for generated ones, so the crawl sees real template
 markup (nav, sidebars, footers) at any size.
 """
@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-REPLICA = ROOT / "tests" / "sites" / "workercn"
+REPLICA = ROOT / "workercrawl" / "demo" / "sites" / "workercn"
 LIST_TEMPLATE = REPLICA / "acftu" / "index.html"
 ARTICLE_TEMPLATE = REPLICA / "c" / "2024-05-20" / "7100001.shtml"
 

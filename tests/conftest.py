@@ -2,121 +2,31 @@
 
 from __future__ import annotations
 
-import mimetypes
 import os
-import re
 import subprocess
 import sys
-import threading
-import time
-import tomllib
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 import pytest
 
+from workercrawl.demo import SITES  # the replicas `workercrawl demo` serves: workercn, grrb, ldwb, …
+from workercrawl.demo.server import Hit, ReplicaServer  # noqa: F401  (tests import them from here)
+
 TESTS = Path(__file__).parent
-SITES = TESTS / "sites"
+TEST_SITES = TESTS / "sites"  # replicas only the tests serve: union-b, union-c, antibot
 PROJECT = TESTS.parent
 
 
-@dataclass
-class Hit:
-    path: str
-    host: str
-    status: int
+def site_dir(name: str) -> Path:
+    """The one copy of replica `name`: packaged (workercrawl/demo/sites) or test-only (tests/sites)."""
+    return SITES / name if (SITES / name).is_dir() else TEST_SITES / name
 
 
-class ReplicaServer:
-    """A tiny threaded HTTP server over a replica folder, logging every request it gets."""
-
-    def __init__(self, root: Path, substitutions: dict[bytes, bytes] | None = None):
-        self.root = root.resolve()
-        self.substitutions = dict(substitutions or {})
-        self.log: list[Hit] = []
-        # Tests that change the site between runs: rewrite(path, body) → body, and a delay
-        # (seconds) before answering paths matching slow_paths.
-        self.rewrite = None
-        self.delay, self.slow_paths = 0.0, re.compile(r"$^")
-        self.redirects: dict[str, str] = {}  # path → Location: answered 301
-        config = root / "_site.toml"
-        table = tomllib.loads(config.read_text("utf-8")) if config.exists() else {}
-        self.rules = [(re.compile(r["path"]), r["value"]) for r in table.get("content_type", [])]
-        # [[status]] path/value: answer that HTTP status (with the file as body), e.g. anti-bot 412/521.
-        self.statuses = [(re.compile(r["path"]), int(r["value"])) for r in table.get("status", [])]
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.httpd.daemon_threads = True
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.httpd.server_address[1]}"
-
-    def paths(self) -> list[str]:
-        return [hit.path for hit in self.log]
-
-    def start(self) -> "ReplicaServer":
-        self.thread.start()
-        return self
-
-    def stop(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
-    def content_type(self, path: str) -> str:
-        for pattern, value in self.rules:
-            if pattern.search(path):
-                return value
-        return mimetypes.guess_type(path)[0] or "application/octet-stream"
-
-    def status(self, path: str) -> int:
-        return next((value for pattern, value in self.statuses if pattern.search(path)), 200)
-
-    def resolve(self, path: str) -> Path | None:
-        target = (self.root / unquote(path).lstrip("/")).resolve()
-        if target.is_dir():
-            target = target / "index.html"
-        if self.root not in target.parents or not target.is_file() or target.name.startswith("_"):
-            return None
-        return target
-
-    def _handler(self):
-        server = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):  # noqa: N802
-                path = urlsplit(self.path).path
-                if path in server.redirects:
-                    server.log.append(Hit(self.path, self.headers.get("Host", ""), 301))
-                    self.send_response(301)
-                    self.send_header("Location", server.redirects[path])
-                    self.send_header("Content-Length", "0")
-                    self.end_headers()
-                    return
-                target = server.resolve(path)
-                if target is None:
-                    body, status, ctype = b"<html><body><h1>404 Not Found</h1></body></html>", 404, "text/html"
-                else:
-                    body, status, ctype = target.read_bytes(), server.status(path), server.content_type(path)
-                    for old, new in server.substitutions.items():
-                        body = body.replace(old, new)
-                    if server.rewrite is not None:
-                        body = server.rewrite(path, body)
-                if server.delay and server.slow_paths.search(path):
-                    time.sleep(server.delay)
-                server.log.append(Hit(self.path, self.headers.get("Host", ""), status))
-                self.send_response(status)
-                self.send_header("Content-Type", ctype)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args):  # keep pytest output clean
-                pass
-
-        return Handler
+def replica_file(path: str) -> Path:
+    """replica_file("ldwb/content/…/content_301001.htm"): a file of a replica, by site and path."""
+    name, _, rest = path.partition("/")
+    return site_dir(name) / rest
 
 
 @pytest.fixture
@@ -125,8 +35,8 @@ def replica():
     started: list[ReplicaServer] = []
 
     def start(name: str) -> tuple[ReplicaServer, ReplicaServer]:
-        mirror = ReplicaServer(SITES / name).start()  # a spam mirror: same paths, another host
-        site = ReplicaServer(SITES / name, {b"__MIRROR__": mirror.url.encode()}).start()
+        mirror = ReplicaServer(site_dir(name)).start()  # a spam mirror: same paths, another host
+        site = ReplicaServer(site_dir(name), {b"__MIRROR__": mirror.url.encode()}).start()
         started.extend([site, mirror])
         return site, mirror
 

@@ -7,10 +7,11 @@ import struct
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from urllib.parse import urlsplit
 
-GOOD = (Path(__file__).parent / "sites" / "workercn" / "c" / "2024-05-20" / "7100001.shtml").read_bytes()
+from workercrawl.demo import SITES
+
+GOOD = (SITES / "workercn" / "c" / "2024-05-20" / "7100001.shtml").read_bytes()
 
 
 def gbk_page(paragraphs: int) -> bytes:

@@ -9,9 +9,9 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from conftest import site_dir
 from workercrawl.store import raw_body
 
-SITES = Path(__file__).parent / "sites"
 
 # path → (title, published_at, source, site, channel)
 WORKERCN = {
@@ -80,7 +80,7 @@ def test_workercn_end_to_end(replica, crawl):
     raw = {r["url"].removeprefix(site.url): r for r in rows(result.raw, "SELECT * FROM pages")}
     assert set(raw) == set(WORKERCN) | {"/c/2024-05-19/7100004.shtml", "/27/202105/10/210510160218904_2.shtml"}
     for path, row in raw.items():
-        original = (SITES / "workercn" / path.lstrip("/")).read_bytes()
+        original = (site_dir("workercn") / path.lstrip("/")).read_bytes()
         assert raw_body(row) == original and row["sha256"] == hashlib.sha256(original).hexdigest()
         assert row["size"] == len(original) > len(row["body"])
     assert raw["/27/202105/10/210510160218904_2.shtml"]["article_url"] == site.url + TWO_PAGES

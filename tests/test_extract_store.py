@@ -13,9 +13,10 @@ from warcio.warcwriter import WARCWriter
 
 from workercrawl import reextract
 from workercrawl.cli import cli
+from workercrawl.demo import SITES
 from workercrawl.store import Store
 
-SITE = Path(__file__).parent / "sites" / "workercn"
+SITE = SITES / "workercn"
 ARTICLE = "c/2024-05-20/7100001.shtml"
 VIDEO = "c/2024-05-19/7100004.shtml"
 URL = "https://www.workercn.cn/" + ARTICLE

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 
 import pytest
 from scrapy.exceptions import NotConfigured
@@ -16,17 +15,17 @@ from workercrawl.ingest import validated
 from workercrawl.validate import normalize_article
 from workercrawl.items import Fetched, PageItem
 from workercrawl.spiders.workercn import WorkercnSpider
+from conftest import site_dir
 
-SITES = Path(__file__).parent / "sites"
 BASE = "http://127.0.0.1:8000"
 
 
 def page_item(site: str, path: str, headers=None, more=(), nav=None) -> PageItem:
     url = f"{BASE}/{path}"
     item = PageItem(url=url, spider="workercn", status=200, headers=headers or {"Content-Type": "text/html"},
-                    body=(SITES / site / path).read_bytes(), nav=dict(nav or {}))
+                    body=(site_dir(site) / path).read_bytes(), nav=dict(nav or {}))
     for extra in more:
-        item.more_pages.append(Fetched(f"{BASE}/{extra}", 200, {}, (SITES / site / extra).read_bytes(), "t"))
+        item.more_pages.append(Fetched(f"{BASE}/{extra}", 200, {}, (site_dir(site) / extra).read_bytes(), "t"))
     return item
 
 

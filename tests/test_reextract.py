@@ -20,12 +20,13 @@ from pipelines.storage import StoragePipeline
 from pipelines.validation import ValidationPipeline
 from workercrawl import reextract
 from workercrawl.cli import cli
+from workercrawl.demo import SITES
 from workercrawl.extract import EXTRACTOR_VERSION
 from workercrawl.items import Fetched, PageItem
 from workercrawl.spiders.workercn import WorkercnSpider
 from workercrawl.store import Store
 
-SITE = Path(__file__).parent / "sites" / "workercn"
+SITE = SITES / "workercn"
 BASE = "http://127.0.0.1:8000"
 MULTI = "27/202105/10/210510160218904.shtml"
 PAGES = ["c/2024-05-20/7100001.shtml", "c/2024-05-20/7100002.shtml", "c/2024-05-19/7100003.shtml",

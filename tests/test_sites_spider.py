@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from pathlib import Path
 
 import pytest
 from scrapy.exceptions import DropItem, IgnoreRequest
@@ -21,8 +20,8 @@ from workercrawl.middlewares import AntiBotChallenge, AntiBotMiddleware, challen
 from workercrawl.spiders import failures
 from workercrawl.spiders.configured import SitesSpider
 from workercrawl.spiders.epaper import issue_key
+from conftest import replica_file, site_dir
 
-SITES = Path(__file__).parent / "sites"
 BASE = "http://127.0.0.1:8000"
 
 
@@ -36,7 +35,7 @@ def spider(**args) -> SitesSpider:
 
 def page(site: str, path: str, url: str | None = None, ctype="text/html", meta=None) -> HtmlResponse:
     url = url or f"{BASE}/{path}"
-    body = (SITES / site / path).read_bytes().replace(b"__MIRROR__", b"http://127.0.0.1:8001")
+    body = (site_dir(site) / path).read_bytes().replace(b"__MIRROR__", b"http://127.0.0.1:8001")
     return HtmlResponse(url=url, body=body, headers={"Content-Type": ctype}, request=Request(url, meta=dict(meta or {})))
 
 
@@ -210,18 +209,18 @@ def test_generic_navigation_failures_are_not_recorded_but_challenges_are():
 
 # -- anti-bot ----------------------------------------------------------------------------------
 
-RUISHU = (SITES / "antibot" / "xwdt" / "zt" / "index.html").read_bytes()
+RUISHU = (site_dir("antibot") / "xwdt" / "zt" / "index.html").read_bytes()
 
 
 def test_challenge_detection():
     assert "412" in challenge(412, RUISHU) and "瑞数" in challenge(412, RUISHU)
     assert "瑞数" in challenge(200, RUISHU)
-    jsl = (SITES / "antibot" / "xwdt" / "ghyw" / "202403" / "t20240313_851251.html").read_bytes()
+    jsl = (site_dir("antibot") / "xwdt" / "ghyw" / "202403" / "t20240313_851251.html").read_bytes()
     assert "521" in challenge(521, jsl) and challenge(200, jsl)
     assert challenge(412, b"") and challenge(521, b"")
     for path in ("antibot/xwdt/ghyw/202403/t20240314_851260.html", "ldwb/content/2024-05/20/content_301001.htm",
                  "union-b/Item/2345.aspx", "acftu-people/GB/67502/index.html"):
-        assert challenge(200, (SITES / path).read_bytes()) is None, path
+        assert challenge(200, replica_file(path).read_bytes()) is None, path
     # an article that merely mentions a cookie script is not a challenge
     article = b"<html><body>" + "<p>工会新闻正文。</p>".encode() * 100 + b"<script>$_ts={}</script></body></html>"
     assert challenge(200, article) is None
@@ -240,7 +239,7 @@ def test_antibot_middleware_and_failure_reason():
     failed.request = request
     reason, status, detail = failures.describe(failed)
     assert (reason, status) == ("anti-bot-challenge", 412) and "not supported" in detail
-    ok = HtmlResponse(request.url, body=(SITES / "ldwb/content/2024-05/20/content_301001.htm").read_bytes())
+    ok = HtmlResponse(request.url, body=replica_file("ldwb/content/2024-05/20/content_301001.htm").read_bytes())
     assert middleware.process_response(request, ok) is ok
     robots = Request(f"{BASE}/robots.txt")
     assert middleware.process_response(robots, Response(robots.url, status=412, body=RUISHU)).status == 412
@@ -254,7 +253,7 @@ def test_probe_pages_are_dropped_unless_dated_articles():
 
     def probed(path):
         url = f"{BASE}/{path}"
-        body = (SITES / "union-b" / path).read_bytes()
+        body = (site_dir("union-b") / path).read_bytes()
         result = extract_article(body, url, {"Content-Type": "text/html; charset=gb2312"}).to_dict()
         return PageItem(url=url, spider="sites", status=200, body=body, nav={"probe": True}, result=result)
 
@@ -283,5 +282,5 @@ def test_dates_are_china_days():
 
 def test_people_article_on_a_replica_host_reads_like_the_original():
     path = "acftu-people/n1/2024/0518/c67502-40230003.html"
-    replica = extract_article((SITES / path).read_bytes(), f"{BASE}/{path.split('/', 1)[1]}")
+    replica = extract_article(replica_file(path).read_bytes(), f"{BASE}/{path.split('/', 1)[1]}")
     assert (replica.site, replica.pretitle) == ("中国工会新闻", "走进企业班组")

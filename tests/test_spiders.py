@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 
 import pytest
 from scrapy.exceptions import IgnoreRequest
@@ -21,8 +20,8 @@ from workercrawl.spiders.configured import SitesSpider
 from workercrawl.spiders.epaper import issue_dates
 from workercrawl.spiders.grrb import GrrbSpider
 from workercrawl.spiders.workercn import WorkercnSpider
+from conftest import site_dir
 
-SITES = Path(__file__).parent / "sites"
 BASE = "http://127.0.0.1:8000"
 MIRROR = "http://127.0.0.1:8001"
 
@@ -37,7 +36,7 @@ def spider(cls, **args):
 
 def response(site: str, path: str, url: str | None = None, charset: str | None = None, meta=None) -> HtmlResponse:
     """A saved replica page as Scrapy would receive it from BASE (headers as the server sends)."""
-    file = SITES / site / path
+    file = site_dir(site) / path
     body = file.read_bytes().replace(b"__MIRROR__", MIRROR.encode())
     ctype = "text/html" + (f"; charset={charset}" if charset else "")
     url = url or f"{BASE}/{path}"
@@ -227,7 +226,7 @@ def test_single_page_article_is_one_item(workercn):
     (item,) = list(workercn.parse_article(page))
     assert isinstance(item, PageItem)
     assert (item.url, item.status, item.kind, item.more_pages) == (f"{BASE}/{path}", 200, "article", [])
-    assert item.body == (SITES / "workercn" / path).read_bytes()
+    assert item.body == (site_dir("workercn") / path).read_bytes()
     assert item.headers["Content-Type"] == "text/html; charset=utf-8"
     assert item.nav == {"list_url": f"{BASE}/acftu"} and item.spider == "workercn"
     assert "7100001" in repr(item) and "<html" not in repr(item)

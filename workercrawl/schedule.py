@@ -101,21 +101,23 @@ def scrapy_command(target: Target, args: dict, settings: dict) -> list[str]:
     return cmd
 
 
-def run_one(target: Target, args: dict, settings: dict, echo, lock=None) -> health.Verdict:
+def run_one(target: Target, args: dict, settings: dict, echo, lock=None, output=None) -> health.Verdict:
     """Run one spider to completion; its verdict is the one the crawl itself printed (written
     to a verdict file), so `workercrawl crawl` and `scrapy crawl` always agree.
 
     The crawl inherits the lock (`lock`, the open lock file): an flock belongs to the open file,
     so a crawl whose parent was killed still holds it and no second run starts beside it.
     SIGTERM (systemd stopping the service, `kill`) is passed on: the crawl stops gracefully and
-    prints its verdict, and raises Interrupted here so no further spider starts."""
+    prints its verdict, and raises Interrupted here so no further spider starts.
+    `output` (an open file): where the crawl's log goes instead of this process's stderr."""
     env = dict(os.environ)
     env.setdefault("SCRAPY_SETTINGS_MODULE", "workercrawl.settings")
     echo(f"{target.label}: crawling ({target.spider})")
     with tempfile.TemporaryDirectory(prefix="workercrawl-verdict-") as folder:
         verdict_file = Path(folder) / "verdict.json"
         command = scrapy_command(target, args, {**settings, "WORKERCRAWL_VERDICT_FILE": str(verdict_file)})
-        child = subprocess.Popen(command, env=env, pass_fds=(lock.fileno(),) if lock is not None else ())
+        child = subprocess.Popen(command, env=env, pass_fds=(lock.fileno(),) if lock is not None else (),
+                                 stdout=output, stderr=output)
         stopped = []
 
         def forward(signum, frame):

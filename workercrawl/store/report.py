@@ -70,6 +70,11 @@ def stats(db) -> dict:
     }
 
 
+def articles_under(db, prefix: str) -> int:
+    """Articles whose URL starts with `prefix` (one server's articles: http://127.0.0.1:PORT/)."""
+    return db.execute("SELECT count(*) FROM articles WHERE substr(url, 1, ?) = ?", [len(prefix), prefix]).fetchone()[0]
+
+
 def _rows(db, since: str | None):
     sql = f"SELECT {', '.join(EXPORT_COLUMNS)} FROM articles"
     if since:

@@ -402,6 +402,11 @@ class Store:
         return {"database": str(self.path), **report.stats(self.db)}
 
     @guarded
+    def articles_under(self, prefix: str) -> int:
+        """How many articles have a URL starting with prefix (a site's origin, a folder)."""
+        return report.articles_under(self.db, prefix)
+
+    @guarded
     def export(self, out: TextIO, fmt: str = "jsonl", since: str | None = None) -> int:
         """Write the articles to out as csv or jsonl; returns how many were written."""
         return report.export(self.db, out, fmt, report.check_since(since))
