@@ -103,8 +103,15 @@ def get_metadata(datasette, key, database, table):
     return {
         "title": meta["title"],
         "description_html": meta["description_html"],
-        "databases": {name: meta["database"] for name in names},
+        "databases": {name: with_dashboard_link(datasette, name, meta["database"]) for name in names},
     }
+
+
+def with_dashboard_link(datasette, name: str, database: dict) -> dict:
+    """The database's description, with a link to its dashboard (shown on the database page)."""
+    href = escape(f"{datasette.urls.database(name)}/-/dashboard")
+    return {**database, "description_html": f'{escape(database["description"])} '
+                                             f'<a href="{href}"><b>Dashboard · 图表</b></a>'}
 
 
 @hookimpl
@@ -165,6 +172,11 @@ def render_cell(row, value, column, table, database, datasette):
     keys = row.keys() if hasattr(row, "keys") else ()
     if column == "snippet" and isinstance(value, str):
         return mark_snippet(value)
+    if column == "title" and "snippet" in keys and "url" in keys and isinstance(value, str):
+        from datasette.utils import tilde_encode  # the search's titles open the article page
+
+        href = f"{datasette.urls.table(database, 'articles')}/{tilde_encode(row['url'])}"
+        return Markup(f'<a href="{escape(href)}">{escape(value)}</a>')
     if column == "score" and "snippet" in keys and isinstance(value, (int, float)):
         # bm25 is negative, lower is better: show -bm25, higher is better
         return Markup(f'<span class="wc-relevance" title="bm25 {value:.4f}">{-value:.2f}</span>')
