@@ -162,3 +162,12 @@ def test_mark_snippet_escapes_before_marking():
     marked = datasette_plugin.mark_snippet('<b onclick="x">[工会]</b> a[b]')
     assert str(marked) == '&lt;b onclick=&#34;x&#34;&gt;<mark>工会</mark>&lt;/b&gt; a<mark>b</mark>'
     assert json.dumps(str(datasette_plugin.mark_snippet("<>")))  # plain text in, escaped out
+
+
+def test_term_trend_fills_empty_months():
+    from workercrawl.store.datasette_plugin.charts import fill_months
+
+    assert fill_months([{"month": "2023-11", "articles": 2}, {"month": "2024-02", "articles": 1}]) == [
+        {"month": "2023-11", "articles": 2}, {"month": "2023-12", "articles": 0},
+        {"month": "2024-01", "articles": 0}, {"month": "2024-02", "articles": 1}]
+    assert fill_months([]) == [] and fill_months([{"month": None, "articles": 3}]) == []

@@ -62,6 +62,19 @@ GROUP BY r.id, j.reason
 ORDER BY 1"""
 
 
+def fill_months(values: list[dict]) -> list[dict]:
+    """Months without a match as 0, from the first month with one to the last: a trend, not dots."""
+    counts = {v["month"]: v["articles"] for v in values if v.get("month") and len(v["month"]) == 7}
+    if not counts:
+        return []
+    year, month = map(int, min(counts).split("-"))
+    out, last = [], max(counts)
+    while (key := f"{year:04d}-{month:02d}") <= last:
+        out.append({"month": key, "articles": counts.get(key, 0)})
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return out
+
+
 async def rows(db, sql: str, params=None) -> list[dict]:
     return [dict(r) for r in await db.execute(sql, params or {})]
 
@@ -74,7 +87,7 @@ def _stacked(title: str, values: list[dict], color: str, color_title: str) -> di
         "width": 640, "height": 260,
         "encoding": {
             "x": {"field": "week", "type": "temporal", "title": "周（周一）", "axis": {"format": "%Y-%m"}},
-            "y": {"field": "articles", "type": "quantitative", "title": "文章数"},
+            "y": {"field": "articles", "type": "quantitative", "title": "文章数", "axis": {"tickMinStep": 1}},
             "color": {"field": color, "type": "nominal", "title": color_title},
         },
         "config": CONFIG,
@@ -104,12 +117,14 @@ async def build(db, q: str) -> dict[str, dict]:
     }
     specs["term"] = {
         "title": f"「{q}」每月文章数",
-        "data": {"values": await rows(db, TERM_TREND, {"q": q})},
+        "data": {"values": fill_months(await rows(db, TERM_TREND, {"q": q}))},
         "mark": {"type": "line", "point": True, "tooltip": True},
         "width": 640, "height": 220,
         "encoding": {
-            "x": {"field": "month", "type": "temporal", "title": "月份", "axis": {"format": "%Y-%m"}},
-            "y": {"field": "articles", "type": "quantitative", "title": "含该词的文章"},
+            "x": {"field": "month", "type": "temporal", "timeUnit": "yearmonth", "title": "月份",
+                  "axis": {"format": "%Y-%m", "tickCount": "month", "labelOverlap": True}},
+            "y": {"field": "articles", "type": "quantitative", "title": "含该词的文章",
+                  "axis": {"tickMinStep": 1, "format": "d"}},
         },
         "config": CONFIG,
     }
