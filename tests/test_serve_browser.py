@@ -157,3 +157,4 @@ def test_article_page_search_and_table_in_the_browser(server):
     listed = re.findall(r'<h3><a href="/wc/([^"?]+)"', database)
     assert "articles" in listed and "_sqlite_migrations" not in listed and "article_search" not in listed
     assert 'href="/wc/-/dashboard"' in database
+    assert listed[0] == "articles" and "select * from articles" in database  # not _sqlite_migrations
