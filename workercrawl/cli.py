@@ -377,9 +377,13 @@ def serve(db_path, host, port):
     workercrawl database first, and datasette only reads it (its connections are read-only).
     """
     from .store import Store, StoreError
+    from .store.db import DatabaseMissing
 
     try:  # one line for a missing, foreign, damaged or too-new file, before datasette starts
         Store(db_path, create=False, readonly=True).close()
+    except DatabaseMissing:
+        raise click.ClickException(f"{db_path}: no such database (run a crawl first, or name the file: "
+                                   "workercrawl serve PATH)") from None
     except StoreError as exc:
         raise click.ClickException(str(exc)) from None
     try:
