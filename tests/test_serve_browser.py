@@ -52,6 +52,7 @@ def test_serve_refuses_a_missing_or_foreign_database(tmp_path):
     sqlite3.connect(foreign).execute("CREATE TABLE t (x)").connection.commit()
     refused = workercrawl("serve", str(foreign))
     assert refused.returncode == 1 and refused.stderr.count("\n") == 1 and "other.db" in refused.stderr
+    assert "not a workercrawl" in refused.stderr and "not serving it" in refused.stderr
     assert "Traceback" not in refused.stderr
 
 

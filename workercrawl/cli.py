@@ -384,8 +384,8 @@ def serve(db_path, host, port):
     except DatabaseMissing:
         raise click.ClickException(f"{db_path}: no such database (run a crawl first, or name the file: "
                                    "workercrawl serve PATH)") from None
-    except StoreError as exc:
-        raise click.ClickException(str(exc)) from None
+    except StoreError as exc:  # the store's refusal of a foreign file speaks of writing: serve only reads
+        raise click.ClickException(str(exc).replace("; refusing to write to it", "; not serving it")) from None
     try:
         from datasette.cli import cli as datasette_cli
         from datasette.plugins import pm
