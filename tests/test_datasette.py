@@ -16,7 +16,7 @@ from workercrawl.store import datasette_plugin  # noqa: E402
 
 ARTICLES = [
     ("全国总工会部署开展劳动竞赛", "各地工会组织职工开展劳动竞赛。\n第二段：<script>alert(1)</script>工会", "工人日报", ["李国"]),
-    ("农民工讨薪有了法律援助", "工会法律援助中心维护农民工权益。", "中工网", ["阮向民"]),
+    ("农民工讨薪有了法律援助", "[图片]工会法律援助中心维护农民工权益。", "中工网", ["阮向民"]),
     ("化工会议召开", "化工企业讨论安全生产。", "新华社", []),
 ]
 
@@ -152,6 +152,7 @@ def test_readable_pages(tmp_path):
     assert 'rel="noopener noreferrer nofollow"' in article
     search = pages["/wc/search?q=" + quote("工会") + "&since=&limit="].text
     assert "<mark>工会</mark>" in search and "[工会]" not in search
+    assert "[图片]" in search and "<mark>图片</mark>" not in search  # the request's q decides the marks
     assert "&lt;script&gt;" in search or "script" not in search  # hostile text stays text
     scores = re.findall(r'class="wc-relevance"[^>]*>([^<]+)<', search)
     assert scores and all(float(s) >= 0 for s in scores)
@@ -162,6 +163,8 @@ def test_mark_snippet_escapes_before_marking():
     marked = datasette_plugin.mark_snippet('<b onclick="x">[工会]</b> a[b]')
     assert str(marked) == '&lt;b onclick=&#34;x&#34;&gt;<mark>工会</mark>&lt;/b&gt; a<mark>b</mark>'
     assert json.dumps(str(datasette_plugin.mark_snippet("<>")))  # plain text in, escaped out
+    # with the query known, the article's own brackets are not marks
+    assert str(datasette_plugin.mark_snippet("见[图片]，[工会]干部", "工会")) == "见[图片]，<mark>工会</mark>干部"
 
 
 def test_term_trend_fills_empty_months():

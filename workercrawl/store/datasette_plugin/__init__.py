@@ -14,6 +14,7 @@ without those rows is left as datasette shows it.
 
 from __future__ import annotations
 
+import contextvars
 import json
 import re
 import weakref
@@ -25,7 +26,7 @@ from datasette import hookimpl
 from datasette.utils.asgi import Response
 from markupsafe import Markup, escape
 
-from ..search import register_functions
+from ..search import query_words, register_functions, tokens
 from . import charts
 
 HERE = Path(__file__).parent
@@ -131,6 +132,9 @@ def asgi_wrapper(datasette):
 
     def wrap(app):
         async def redirect_articles(scope, receive, send):
+            if scope["type"] == "http":  # the search's q, for render_cell (0.65 passes it no request)
+                q = dict(parse_qsl(scope.get("query_string", b"").decode("utf-8", "replace"))).get("q")
+                _query.set(q)
             if scope["type"] == "http" and scope.get("method") == "GET" and not scope.get("query_string"):
                 for name in workercrawl_databases(datasette):
                     if scope.get("path") == datasette.urls.table(name, "articles"):
@@ -151,13 +155,26 @@ def asgi_wrapper(datasette):
 # -- search results: <mark> highlights, positive relevance -------------------------------------
 
 _BRACKETED = re.compile(r"\[([^\[\]\n]{1,40})\]")
+_query: contextvars.ContextVar[str | None] = contextvars.ContextVar("workercrawl_query", default=None)
 
 
-def mark_snippet(text: str) -> Markup:
+def markable(query: str | None) -> set[str] | None:
+    """The words workercrawl_snippet brackets for this query (None: unknown, any [x] is a mark)."""
+    if not query:
+        return None
+    words = query_words(query)
+    return set(words) | {t for w in words for t in tokens(w)}
+
+
+def mark_snippet(text: str, query: str | None = None) -> Markup:
     """workercrawl_snippet's [word] highlights as <mark>word</mark>: each piece of the article
-    text is escaped first, only then are the marks added (page text is hostile input)."""
+    text is escaped first, only then are the marks added (page text is hostile input). With the
+    query known, only its words are marks: brackets the article itself has stay brackets."""
+    words = markable(query)
     out, last = [], 0
     for m in _BRACKETED.finditer(text):
+        if words is not None and m.group(1) not in words:
+            continue
         out.append(str(escape(text[last:m.start()])))
         out.append(f"<mark>{escape(m.group(1))}</mark>")
         last = m.end()
@@ -171,7 +188,7 @@ def render_cell(row, value, column, table, database, datasette):
         return None
     keys = row.keys() if hasattr(row, "keys") else ()
     if column == "snippet" and isinstance(value, str):
-        return mark_snippet(value)
+        return mark_snippet(value, _query.get())
     if column == "title" and "snippet" in keys and "url" in keys and isinstance(value, str):
         from datasette.utils import tilde_encode  # the search's titles open the article page
 
