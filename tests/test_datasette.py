@@ -174,3 +174,21 @@ def test_term_trend_fills_empty_months():
         {"month": "2023-11", "articles": 2}, {"month": "2023-12", "articles": 0},
         {"month": "2024-01", "articles": 0}, {"month": "2024-02", "articles": 1}]
     assert fill_months([]) == [] and fill_months([{"month": None, "articles": 3}]) == []
+
+
+def test_package_data_ships_the_plugins_files():
+    """A non-editable install must carry metadata.yml, templates/ and static/ (pyproject's package-data)."""
+    import tomllib
+    from fnmatch import fnmatch
+    from pathlib import Path
+
+    root = Path(datasette_plugin.__file__).parent
+    package = root.parent.parent  # workercrawl/
+    patterns = tomllib.loads((package.parent / "pyproject.toml").read_text("utf-8"))["tool"]["setuptools"][
+        "package-data"]["workercrawl"]
+    files = [p for p in root.rglob("*") if p.is_file() and p.suffix not in (".py", ".pyc")]
+    assert {p.name for p in files} >= {"metadata.yml", "row.html", "workercrawl.css", "vega.min.js", "LICENSE-vega.txt"}
+    for path in files:
+        relative = path.relative_to(package).as_posix()
+        assert any(fnmatch(relative, pattern) or fnmatch(relative, pattern.replace("**/", "*/"))
+                   for pattern in patterns), relative
