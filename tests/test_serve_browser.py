@@ -159,3 +159,11 @@ def test_article_page_search_and_table_in_the_browser(server):
     assert "articles" in listed and "_sqlite_migrations" not in listed and "article_search" not in listed
     assert 'href="/wc/-/dashboard"' in database
     assert listed[0] == "articles" and "select * from articles" in database  # not _sqlite_migrations
+
+
+def test_ci_installs_chromium_before_the_readme_test_command():
+    readme = (ROOT / "README.md").read_text("utf-8")
+    command = next(line for line in readme.splitlines() if line.endswith("python3 -m pytest") and "pip install" in line)
+    ci = (ROOT / ".ci" / "run").read_text("utf-8")
+    assert command in ci.splitlines()  # the exact line
+    assert ci.index("apt-get install -y chromium fonts-noto-cjk") < ci.index(command)
