@@ -1,59 +1,73 @@
-"""datasette answers the canned queries of datasette/metadata.yml (skipped without datasette)."""
+"""The packaged datasette plugin: metadata and canned queries on a workercrawl database whatever
+its file name, readable defaults (hidden tables, articles columns, article page, search marks)."""
 
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
+import json
+import re
 
 import pytest
 
-datasette_app = pytest.importorskip("datasette.app", reason="datasette not installed (pip install -e '.[datasette]')")
-yaml = pytest.importorskip("yaml")
+datasette_app = pytest.importorskip("datasette.app", reason="datasette not installed")
 
 from workercrawl.store import Store  # noqa: E402
+from workercrawl.store import datasette_plugin  # noqa: E402
 
-METADATA = Path(__file__).parent.parent / "datasette" / "metadata.yml"
+ARTICLES = [
+    ("全国总工会部署开展劳动竞赛", "各地工会组织职工开展劳动竞赛。\n第二段：<script>alert(1)</script>工会", "工人日报", ["李国"]),
+    ("农民工讨薪有了法律援助", "[图片]工会法律援助中心维护农民工权益。", "中工网", ["阮向民"]),
+    ("化工会议召开", "化工企业讨论安全生产。", "新华社", []),
+]
 
 
-@pytest.fixture
-def db(tmp_path):
-    path = tmp_path / "workercrawl.db"  # the database name in metadata.yml comes from the file name
+def url_of(n: int) -> str:
+    return f"http://www.workercn.cn/c/2024-05-{n:02d}/{n}.shtml"
+
+
+def build(path):
     store = Store(path)
-    for n, (title, body, source, authors) in enumerate([
-        ("全国总工会部署开展劳动竞赛", "各地工会组织职工开展劳动竞赛。", "工人日报", ["李国"]),
-        ("农民工讨薪有了法律援助", "工会法律援助中心维护农民工权益。", "中工网", ["阮向民"]),
-        ("化工会议召开", "化工企业讨论安全生产。", "新华社", []),
-    ], start=1):
-        store.add_article({"url": f"http://www.workercn.cn/c/2024-05-{n:02d}/{n}.shtml", "title": title, "body": body,
-                           "source": source, "published_at": f"2024-05-{n:02d}", "authors": authors, "editors": []},
+    for n, (title, body, source, authors) in enumerate(ARTICLES, start=1):
+        store.add_article({"url": url_of(n), "title": title, "body": body, "source": source, "site": "中工网",
+                           "published_at": f"2024-05-{n:02d}", "authors": authors, "editors": ["王编"]},
                           fetched_at="t", spider="s", run_id=None)
+    store.add_alias(url_of(1) + "?sid=7", url_of(1), "duplicate", seen_at="t", run_id=None)
     store.close()
     return path
 
 
-def get_all(db, paths: list[str]) -> dict[str, list[dict]]:
+@pytest.fixture(params=["workercrawl.db", "wc.db"])
+def db(tmp_path, request):
+    return build(tmp_path / request.param)
+
+
+def register():
     from datasette.plugins import pm
 
-    from workercrawl.store import datasette_plugin
-
-    if not pm.is_registered(datasette_plugin) and "workercrawl" not in {pm.get_name(p) for p in pm.get_plugins()}:
+    if not pm.is_registered(datasette_plugin) and not any(
+            getattr(p, "__name__", "") == datasette_plugin.__name__ for p in pm.get_plugins()):
         pm.register(datasette_plugin, name="workercrawl")  # an install that predates the entry point
 
+
+def get_all(db, paths: list[str], *, files=()) -> dict[str, object]:
+    register()
+
     async def run():
-        ds = datasette_app.Datasette([str(db)], metadata=yaml.safe_load(METADATA.read_text("utf-8")))
+        ds = datasette_app.Datasette([str(db), *map(str, files)])  # no metadata file: the plugin's
         await ds.invoke_startup()
         out = {}
         for path in paths:
             response = await ds.client.get(path)
-            assert response.status_code == 200, (path, response.text[:500])
-            out[path] = response.json()
+            assert response.status_code in (200, 302), (path, response.status_code, response.text[:500])
+            out[path] = response.json() if ".json" in path else response
         return out
 
     return asyncio.run(run())
 
 
 def test_canned_queries(db):
-    base = "/workercrawl/{}.json?_shape=array"
+    name = db.stem
+    base = f"/{name}/{{}}.json?_shape=array"
     answers = get_all(db, [
         base.format("latest_articles"),
         base.format("articles_by_source") + "&source=工人日报",
@@ -62,7 +76,7 @@ def test_canned_queries(db):
         base.format("search") + "&q=工会&since=&limit=",
         base.format("search") + "&q=劳动竞赛&since=2024-05-01&limit=5",
         base.format("search_words") + "&q=农民工",
-        "/workercrawl.json",
+        f"/{name}.json",
     ])
     latest, by_source, by_reporter, per_month, search, search4, words, database = answers.values()
     assert [r["published_at"] for r in latest] == ["2024-05-03", "2024-05-02", "2024-05-01"]
@@ -75,14 +89,106 @@ def test_canned_queries(db):
     assert [r["title"] for r in words] == ["农民工讨薪有了法律援助"]
     tables = {t["name"]: t for t in database["tables"]}
     assert {"articles", "article_people", "article_versions", "runs", "rejects"} <= set(tables)
+    hidden = {t["name"] for t in database["tables"] if t["hidden"]}
+    assert {"_sqlite_migrations", "article_search", "articles_fts", "meta"} <= hidden
+
+
+EXAMPLE_PARAMS = {"source": "工人日报", "name": "阮向民", "q": "工会", "since": "", "limit": ""}
+
+
+def test_every_canned_query_runs_on_a_database_not_called_workercrawl(tmp_path):
+    path = build(tmp_path / "wc.db")
+    queries = datasette_plugin.metadata()["database"]["queries"]
+    paths = []
+    for key, spec in queries.items():
+        params = sorted(set(re.findall(r":(\w+)", spec["sql"])))
+        assert set(params) <= set(EXAMPLE_PARAMS), (key, params)
+        paths.append(f"/wc/{key}.json?_shape=array&" + "&".join(f"{p}={EXAMPLE_PARAMS[p]}" for p in params))
+    answers = get_all(path, paths)
+    for path_, rows in answers.items():
+        assert isinstance(rows, list) and rows, path_  # every query answers something on this data
+    html = get_all(path, ["/wc/search?q=工会&since=&limit="])["/wc/search?q=工会&since=&limit="].text
+    assert "Search (Chinese, any text)" in html  # the canned query's metadata applies to wc.db
+
+
+def test_metadata_only_for_workercrawl_databases(tmp_path):
+    import sqlite3
+
+    other = tmp_path / "other.db"
+    sqlite3.connect(other).execute("CREATE TABLE t (x)").connection.commit()
+    path = build(tmp_path / "mine.db")
+    answers = get_all(path, ["/mine.json", "/other.json"], files=[other])
+    assert answers["/mine.json"]["tables"] and "search" in {q["name"] for q in answers["/mine.json"]["queries"]}
+    assert answers["/other.json"]["queries"] == []
 
 
 def test_metadata_describes_real_tables_and_columns(db):
     store = Store(db)
     try:
-        described = yaml.safe_load(METADATA.read_text("utf-8"))["databases"]["workercrawl"]["tables"]
+        described = datasette_plugin.metadata()["database"]["tables"]
         for table, spec in described.items():
             assert table in store.db.table_names(), table
             assert set(spec.get("columns", {})) <= set(store.db[table].columns_dict), table
     finally:
         store.close()
+
+
+def test_readable_pages(tmp_path):
+    path = build(tmp_path / "wc.db")
+    from urllib.parse import quote
+
+    from datasette.utils import tilde_encode
+
+    row = "/wc/articles/" + tilde_encode(url_of(1))
+    pages = get_all(path, ["/wc/articles", "/wc/articles?_col=title", row,
+                           "/wc/search?q=" + quote("工会") + "&since=&limit="])
+    redirect = pages["/wc/articles"]
+    assert redirect.status_code == 302
+    assert "_col=published_at" in redirect.headers["location"] and "_col=body" not in redirect.headers["location"]
+    article = pages[row].text
+    assert "<p>各地工会组织职工开展劳动竞赛。</p>" in article  # paragraphs
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in article and "<script>alert(1)" not in article
+    assert url_of(1) + "?sid=7" in article and "Other URLs" in article  # article_aliases
+    assert 'rel="noopener noreferrer nofollow"' in article
+    search = pages["/wc/search?q=" + quote("工会") + "&since=&limit="].text
+    assert "<mark>工会</mark>" in search and "[工会]" not in search
+    assert "[图片]" in search and "<mark>图片</mark>" not in search  # the request's q decides the marks
+    assert "&lt;script&gt;" in search or "script" not in search  # hostile text stays text
+    scores = re.findall(r'class="wc-relevance"[^>]*>([^<]+)<', search)
+    assert scores and all(float(s) >= 0 for s in scores)
+    assert "WITH hits AS" not in search  # hide_sql
+
+
+def test_mark_snippet_escapes_before_marking():
+    marked = datasette_plugin.mark_snippet('<b onclick="x">[工会]</b> a[b]')
+    assert str(marked) == '&lt;b onclick=&#34;x&#34;&gt;<mark>工会</mark>&lt;/b&gt; a<mark>b</mark>'
+    assert json.dumps(str(datasette_plugin.mark_snippet("<>")))  # plain text in, escaped out
+    # with the query known, the article's own brackets are not marks
+    assert str(datasette_plugin.mark_snippet("见[图片]，[工会]干部", "工会")) == "见[图片]，<mark>工会</mark>干部"
+
+
+def test_term_trend_fills_empty_months():
+    from workercrawl.store.datasette_plugin.charts import fill_months
+
+    assert fill_months([{"month": "2023-11", "articles": 2}, {"month": "2024-02", "articles": 1}]) == [
+        {"month": "2023-11", "articles": 2}, {"month": "2023-12", "articles": 0},
+        {"month": "2024-01", "articles": 0}, {"month": "2024-02", "articles": 1}]
+    assert fill_months([]) == [] and fill_months([{"month": None, "articles": 3}]) == []
+
+
+def test_package_data_ships_the_plugins_files():
+    """A non-editable install must carry metadata.yml, templates/ and static/ (pyproject's package-data)."""
+    import tomllib
+    from fnmatch import fnmatch
+    from pathlib import Path
+
+    root = Path(datasette_plugin.__file__).parent
+    package = root.parent.parent  # workercrawl/
+    patterns = tomllib.loads((package.parent / "pyproject.toml").read_text("utf-8"))["tool"]["setuptools"][
+        "package-data"]["workercrawl"]
+    files = [p for p in root.rglob("*") if p.is_file() and p.suffix not in (".py", ".pyc")]
+    assert {p.name for p in files} >= {"metadata.yml", "row.html", "workercrawl.css", "vega.min.js", "LICENSE-vega.txt"}
+    for path in files:
+        relative = path.relative_to(package).as_posix()
+        assert any(fnmatch(relative, pattern) or fnmatch(relative, pattern.replace("**/", "*/"))
+                   for pattern in patterns), relative

@@ -147,5 +147,5 @@ def test_the_documented_query_is_the_one_the_store_runs():
     readme = (ROOT / "README.md").read_text("utf-8")
     assert _normalized(fts.SEARCH_SQL) in _normalized(readme)
     yaml = pytest.importorskip("yaml")
-    meta = yaml.safe_load((ROOT / "datasette" / "metadata.yml").read_text("utf-8"))
-    assert _normalized(meta["databases"]["workercrawl"]["queries"]["search"]["sql"]) == _normalized(fts.SEARCH_SQL)
+    meta = yaml.safe_load((ROOT / "workercrawl" / "store" / "datasette_plugin" / "metadata.yml").read_text("utf-8"))
+    assert _normalized(meta["database"]["queries"]["search"]["sql"]) == _normalized(fts.SEARCH_SQL)

@@ -410,6 +410,46 @@ def reextract(site, since, older_than_version, dry_run, workers, samples, as_jso
     click.echo(json.dumps(report.to_dict(), ensure_ascii=False, default=str) if as_json else report.summary())
 
 
+# -- serve: datasette with workercrawl's plugin ----------------------------------------------------
+
+@cli.command()
+@click.argument("db_path", metavar="[DB]", required=False, type=click.Path(dir_okay=False),
+                default=DEFAULT_DB, envvar="WORKERCRAWL_DB")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (0.0.0.0 shows the database to the whole network).")
+@click.option("-p", "--port", type=click.IntRange(0, 65535), default=8001, show_default=True,
+              help="Port to listen on (0: any free port).")
+def serve(db_path, host, port):
+    """Browse an articles database in datasette: readable tables, article pages, Chinese search
+    and a chart dashboard (at /DB/-/dashboard), whatever the file is called.
+
+    DB defaults to $WORKERCRAWL_DB, else data/workercrawl.db. The file is checked to be a
+    workercrawl database first, and datasette only reads it (its connections are read-only).
+    """
+    from .store import Store, StoreError
+    from .store.db import DatabaseMissing
+
+    try:  # one line for a missing, foreign, damaged or too-new file, before datasette starts
+        Store(db_path, create=False, readonly=True).close()
+    except DatabaseMissing:
+        raise click.ClickException(f"{db_path}: no such database (run a crawl first, or name the file: "
+                                   "workercrawl serve PATH)") from None
+    except StoreError as exc:  # the store's refusal of a foreign file speaks of writing: serve only reads
+        raise click.ClickException(str(exc).replace("; refusing to write to it", "; not serving it")) from None
+    try:
+        from datasette.cli import cli as datasette_cli
+        from datasette.plugins import pm
+    except ImportError as exc:  # pragma: no cover - datasette is a dependency
+        raise click.ClickException(f"datasette is not installed ({exc}): pip install 'datasette>=0.65,<1'") from None
+    from .store import datasette_plugin
+
+    if not pm.is_registered(datasette_plugin) and not any(
+            getattr(p, "__name__", "") == datasette_plugin.__name__ for p in pm.get_plugins()):
+        pm.register(datasette_plugin, name="workercrawl")  # a checkout run without `pip install`
+    datasette_cli.main(["serve", str(db_path), "--host", host, "--port", str(port)],
+                       prog_name="workercrawl serve")
+
+
 def main():  # pragma: no cover - console entry point
     cli(prog_name="workercrawl")
 
