@@ -86,3 +86,31 @@ def test_metadata_describes_real_tables_and_columns(db):
             assert set(spec.get("columns", {})) <= set(store.db[table].columns_dict), table
     finally:
         store.close()
+
+
+def test_canned_search_takes_the_query_syntax(db):
+    base = "/workercrawl/search.json?_shape=array&since=&limit=&q="
+    answers = get_all(db, [base + "工会+-农民工", base + "农民工+OR+化工", base + "%22法律援助中心%22",
+                           base + "工会&until=2024-05-01"])
+    excluded, either, phrase, until = answers.values()
+    assert [r["title"] for r in excluded] == ["全国总工会部署开展劳动竞赛"]
+    assert {r["title"] for r in either} == {"农民工讨薪有了法律援助", "化工会议召开"}
+    assert [r["title"] for r in phrase] == ["农民工讨薪有了法律援助"]
+    assert [r["title"] for r in until] == ["全国总工会部署开展劳动竞赛"]
+
+
+def test_canned_search_explains_a_bad_query(db):
+    from datasette.plugins import pm
+
+    from workercrawl.store import datasette_plugin
+
+    if not pm.is_registered(datasette_plugin) and "workercrawl" not in {pm.get_name(p) for p in pm.get_plugins()}:
+        pm.register(datasette_plugin, name="workercrawl")
+
+    async def run():
+        ds = datasette_app.Datasette([str(db)], metadata=yaml.safe_load(METADATA.read_text("utf-8")))
+        await ds.invoke_startup()
+        return await ds.client.get("/workercrawl/search.json?q=-工会&since=&until=&limit=")
+
+    response = asyncio.run(run())
+    assert "add at least one word to search for" in response.text
