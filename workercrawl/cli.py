@@ -24,7 +24,13 @@ def cli():
 @cli.command("sites")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object per site.")
 def sites_command(as_json):
-    """List the site registry (workercrawl/sites.toml): `scrapy crawl sites -a site=KEY` crawls any."""
+    """List the site registry (workercrawl/sites.toml): `scrapy crawl sites -a site=KEY` crawls any.
+
+    \b
+    Examples:
+      workercrawl sites
+      workercrawl sites --json | jq -r .key
+    """
     from .sites import catalog
 
     for row in catalog():
@@ -159,7 +165,14 @@ def _table(title: str, rows: list[dict], keys: tuple[str, ...], top: int) -> Non
 @click.option("--json", "as_json", is_flag=True, help="Print everything as one JSON object.")
 @db_options
 def stats(top, as_json, db_path, timeout):
-    """Counts per site, channel, source and month, and field coverage: the quick health view."""
+    """Counts per site, channel, source and month, and field coverage: the quick health view.
+
+    \b
+    Examples:
+      workercrawl stats
+      workercrawl stats --top 0 --db data/workercrawl.db
+      workercrawl stats --json
+    """
     with opened_store(db_path, timeout) as store:
         report = store.stats()
     if as_json:
@@ -189,7 +202,14 @@ def stats(top, as_json, db_path, timeout):
 @click.option("--bom", is_flag=True, help="Start a CSV with a UTF-8 byte-order mark (for Excel).")
 @db_options
 def export(fmt, since, until, output, bom, db_path, timeout):
-    """Articles as CSV or JSON lines, oldest first, for spreadsheets and pandas."""
+    """Articles as CSV or JSON lines, oldest first, for spreadsheets and pandas; how many on
+    standard error.
+
+    \b
+    Examples:
+      workercrawl export --format csv --output articles.csv --bom
+      workercrawl export --format jsonl --since 2024-05 --until 2024-06 > may-june.jsonl
+    """
     encoding = "utf-8-sig" if bom and fmt == "csv" else "utf-8"
     with opened_store(db_path, timeout) as store:
         if output is None:
@@ -261,7 +281,13 @@ def raw_option(command):
 @raw_option
 @db_options
 def crawl_command(spiders, everything, spider_args, settings, lock_path, raw_path, db_path, timeout):
-    """Run spiders in turn (for cron / systemd timers); exit 1 if a run failed or degraded."""
+    """Run spiders in turn (for cron / systemd timers); exit 1 if a run failed or degraded.
+
+    \b
+    Examples:
+      workercrawl crawl workercn
+      workercrawl crawl --all -a since=2024-05-01 --db data/workercrawl.db
+    """
     from . import schedule
     from .store.store import raw_choice
 
@@ -309,7 +335,13 @@ def crawl_command(spiders, everything, spider_args, settings, lock_path, raw_pat
 def extract(paths, url, as_json, raw_path, db_path, timeout):
     """Extract articles from saved pages into the database: HTML files or folders (.html, .htm,
     .shtml, optionally .gz) and WARC files (.warc, .warc.gz). --json prints, one per line, the
-    exact row that would be stored (articles or rejects), and stores nothing."""
+    exact row that would be stored (articles or rejects), and stores nothing.
+
+    \b
+    Examples:
+      workercrawl extract saved-pages/ crawl.warc.gz
+      workercrawl extract page.html --url http://www.workercn.cn/c/2024-05-20/8250001.shtml --json
+    """
     from . import saved
 
     try:
@@ -381,7 +413,13 @@ class _Progress:
 @db_options
 def reextract(site, since, older_than_version, dry_run, workers, samples, as_json, raw_path, db_path, timeout):
     """Run the current extraction over stored raw pages and update the articles (same upsert and
-    history as a crawl). A page that now fails is recorded as a reject; its article is kept."""
+    history as a crawl). A page that now fails is recorded as a reject; its article is kept.
+
+    \b
+    Examples:
+      workercrawl reextract --dry-run
+      workercrawl reextract --site workercn --since 2024-05 --workers 2
+    """
     from . import reextract as library
     from .store import StoreError
 
