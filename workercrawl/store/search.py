@@ -215,6 +215,13 @@ class Term:
         return self.phrase and not (len(self.words) == 1 and _normal(self.text) == self.words[0].casefold())
 
     @functools.cached_property
+    def needles(self) -> tuple[tuple[str, bool], ...]:
+        """What the phrase check looks for in the text: the phrase (normalized), or each word,
+        each with whether it can be looked for as it is (no whitespace, no letter case: Chinese)."""
+        wanted = [_normal(self.text)] if self.literal else [w.casefold() for w in self.words]
+        return tuple((w, not any(c.isspace() for c in w) and w.upper() == w) for w in wanted)
+
+    @functools.cached_property
     def expression(self) -> str:
         """The FTS5 expression. One word: that token (every dictionary word is indexed, inside
         longer words too). Several words typed together (技能竞赛 → 技能|竞赛, 开展劳动竞赛 →
@@ -374,11 +381,11 @@ def phrase_count(query: str) -> int:
         return 0
 
 
-def _contained(wanted: str, texts: list[str | None], normal: list[str]) -> bool:
-    """wanted (normalized) in one of texts, compared as _normal does. Most phrases (Chinese, no
-    space) need neither whitespace nor case folded: look for them as they are."""
-    if not any(c.isspace() for c in wanted) and wanted.upper() == wanted:
-        return any(wanted in (text or "") for text in texts)
+def _contained(wanted: str, as_is: bool, texts: list[str | None], normal: list[str]) -> bool:
+    """wanted (normalized) in one of texts, compared as _normal does; as_is: no need to
+    normalize the texts (most phrases: Chinese, no space)."""
+    if as_is:
+        return any(wanted in text for text in texts if text)
     if not normal:
         normal.extend(_normal(text) for text in texts)
     return any(wanted in text for text in normal)
@@ -398,13 +405,11 @@ def phrases_in(query: str, pretitle: str | None, title: str | None, subtitle: st
         parsed = parse_query(query)
     except BadQuery:
         return 0
-    texts = [" ".join(p for p in (pretitle, title, subtitle) if p), body]
+    texts = [pretitle, title, subtitle, body]
     normal: list[str] = []
 
     def holds(term: Term) -> bool:
-        if term.literal:
-            return _contained(_normal(term.text), texts, normal)
-        return all(_contained(w.casefold(), texts, normal) for w in term.words)
+        return all(_contained(wanted, as_is, texts, normal) for wanted, as_is in term.needles)
 
     for group in parsed.groups:
         if any(t.literal for t in group) and not any(holds(t) for t in group):
