@@ -6,7 +6,8 @@ Articles come from bench/corpus.py (synthetic 中工网-like text, ~700 characte
 They go through the real Store (add_article + flush in batches of 1,000: upserts, history,
 people triggers, jieba (rjieba) segmentation in a pool of --workers processes, FTS5 indexing).
 Then every query is run --repeat times through Store.search (limit 10, snippet included);
-p50/p95 per query length are printed as a markdown table and written to
+p50/p95 per query length, and for queries in the search syntax (-, NOT, OR, "phrases"), are
+printed as a markdown table and written to
 bench/results/store.json. Target: p95 < 50 ms at 100,000 articles.
 """
 
@@ -36,6 +37,10 @@ QUERIES = {
     "3 characters": ["农民工", "劳动者", "总工会", "快递员", "工会法", "工作室"],
     "4 characters": ["劳动竞赛", "职工书屋", "安全生产", "工匠精神", "法律援助", "技能竞赛"],
 }
+# The query syntax (search.py): exclusions, OR, exact phrases (a phrase of several words is checked
+# against the article text, row by row: its cost grows with the rows the rest of the query finds).
+SYNTAX = {"syntax": ["工会 -职工", "农民工 OR 快递员", "工会 NOT 安全", '"劳动竞赛"', '"技能竞赛"', '"开展劳动竞赛"',
+                     '工会 -"职工书屋"']}
 # Recall is measured for these too: 服务站 sits inside 服务站点, which jieba cuts 服务|站点 — a
 # word the segmentation cannot see, and the price of word-based search.
 RECALL_EXTRA = ["服务站"]
@@ -97,11 +102,11 @@ def sizes(path: Path) -> dict:
     return out
 
 
-def latency(path: Path, repeat: int, since: str | None = None) -> dict:
+def latency(path: Path, repeat: int, since: str | None = None, queries: dict = QUERIES) -> dict:
     store = Store(path, create=False)
     out = {}
     try:
-        for label, words in QUERIES.items():
+        for label, words in queries.items():
             samples, per_query = [], {}
             for word in words:
                 store.search(word, limit=10, since=since)  # warm the cache and jieba
@@ -110,8 +115,7 @@ def latency(path: Path, repeat: int, since: str | None = None) -> dict:
                     started = time.perf_counter()
                     hits = store.search(word, limit=10, since=since)
                     times.append((time.perf_counter() - started) * 1000)
-                matches = store.db.execute("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?",
-                                           [fts.fts_query(word)]).fetchone()[0]
+                matches = store.count_matches(word, since=since)
                 assert hits, word
                 per_query[word] = {"matches": matches, "p50_ms": round(statistics.median(times), 1)}
                 samples += times
@@ -163,12 +167,13 @@ def main() -> None:
     print("searching …", file=sys.stderr)
     search = latency(path, args.repeat)
     since = latency(path, max(3, args.repeat // 3), since="2024-01-01")
+    syntax = latency(path, args.repeat, queries=SYNTAX)
     print("recall …", file=sys.stderr)
     found = recall(path)
     result = {
         "build": built, "size": size, "recall": found,
         "bytes_per_1000_articles": round(size["file_bytes"] / (args.articles / 1000)),
-        "search": search, "search_since_2024": since,
+        "search": search, "search_since_2024": since, "search_syntax": syntax,
         "target_p95_ms": 50, "total_seconds": round(time.perf_counter() - began),
         "machine": {"python": platform.python_version(), "sqlite": sqlite3.sqlite_version,
                     "cpus": os.cpu_count(), "platform": platform.platform()},
@@ -197,6 +202,9 @@ def report(r: dict) -> None:
         print(f"| {label} | {row['p50_ms']} ms | {row['p95_ms']} ms | {row['max_ms']} ms | {row['samples']} | {queries} |")
     for label, row in r["search_since_2024"].items():
         print(f"| {label}, since 2024 | {row['p50_ms']} ms | {row['p95_ms']} ms | {row['max_ms']} ms | {row['samples']} | |")
+    for label, row in r.get("search_syntax", {}).items():
+        queries = ", ".join(f"{w} ({q['matches']:,}: {q['p50_ms']} ms)" for w, q in row["queries"].items())
+        print(f"| {label} | {row['p50_ms']} ms | {row['p95_ms']} ms | {row['max_ms']} ms | {row['samples']} | {queries} |")
     print("\n| word | articles containing it | found by search | recall | precision |\n|---|---|---|---|---|")
     for word, row in r["recall"].items():
         print(f"| {word} | {row['containing']:,} | {row['found']:,} | {row['recall']} | {row['precision']} |")

@@ -2,6 +2,7 @@ import json
 import re
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from workercrawl.cli import cli
@@ -61,3 +62,12 @@ def test_every_command_is_documented_in_readme():
     readme = (ROOT / "README.md").read_text("utf-8")
     for name in cli.commands:
         assert re.search(rf"workercrawl {name}\b", readme), f"`workercrawl {name}` is not in README.md"
+
+
+@pytest.mark.parametrize("name", sorted(cli.commands))
+def test_every_command_has_an_example_in_its_help(name):
+    result = CliRunner().invoke(cli, [name, "--help"], prog_name="workercrawl")
+    assert result.exit_code == 0, result.output
+    examples = re.findall(rf"^\s+workercrawl {name}\b.*$", result.output, re.M)
+    assert examples, f"`workercrawl {name} --help` shows no example (a line starting with 'workercrawl {name}')"
+    assert result.output.index("Examples:") < result.output.index(examples[0])

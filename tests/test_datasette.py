@@ -93,7 +93,7 @@ def test_canned_queries(db):
     assert {"_sqlite_migrations", "article_search", "articles_fts", "meta"} <= hidden
 
 
-EXAMPLE_PARAMS = {"source": "工人日报", "name": "阮向民", "q": "工会", "since": "", "limit": ""}
+EXAMPLE_PARAMS = {"source": "工人日报", "name": "阮向民", "q": "工会", "since": "", "until": "", "limit": ""}
 
 
 def test_every_canned_query_runs_on_a_database_not_called_workercrawl(tmp_path):
@@ -192,3 +192,25 @@ def test_package_data_ships_the_plugins_files():
         relative = path.relative_to(package).as_posix()
         assert any(fnmatch(relative, pattern) or fnmatch(relative, pattern.replace("**/", "*/"))
                    for pattern in patterns), relative
+
+
+def test_canned_search_takes_the_query_syntax(db):
+    base = f"/{db.stem}/search.json?_shape=array&since=&limit=&q="
+    answers = get_all(db, [base + "工会+-农民工", base + "农民工+OR+化工", base + "%22法律援助中心%22",
+                           base + "工会&until=2024-05-01"])
+    excluded, either, phrase, until = answers.values()
+    assert [r["title"] for r in excluded] == ["全国总工会部署开展劳动竞赛"]
+    assert {r["title"] for r in either} == {"农民工讨薪有了法律援助", "化工会议召开"}
+    assert [r["title"] for r in phrase] == ["农民工讨薪有了法律援助"]
+    assert [r["title"] for r in until] == ["全国总工会部署开展劳动竞赛"]
+
+
+def test_canned_search_explains_a_bad_query(db):
+    register()
+
+    async def run():
+        ds = datasette_app.Datasette([str(db)])
+        await ds.invoke_startup()
+        return await ds.client.get(f"/{db.stem}/search.json?q=-工会&since=&until=&limit=")
+
+    assert "add at least one word to search for" in asyncio.run(run()).text

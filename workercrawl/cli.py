@@ -24,7 +24,13 @@ def cli():
 @cli.command("sites")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object per site.")
 def sites_command(as_json):
-    """List the site registry (workercrawl/sites.toml): `scrapy crawl sites -a site=KEY` crawls any."""
+    """List the site registry (workercrawl/sites.toml): `scrapy crawl sites -a site=KEY` crawls any.
+
+    \b
+    Examples:
+      workercrawl sites
+      workercrawl sites --json | jq -r .key
+    """
     from .sites import catalog
 
     for row in catalog():
@@ -46,11 +52,11 @@ def sites_command(as_json):
 DEFAULT_DB = "data/workercrawl.db"
 
 
-def _since(ctx, param, value):
-    from .store.report import check_since
+def _date(ctx, param, value):
+    from .store.report import check_date
 
     try:
-        return check_since(value)
+        return check_date(value)
     except ValueError as exc:
         raise click.BadParameter(str(exc)) from None
 
@@ -81,21 +87,53 @@ def opened_store(db_path: str, timeout: float, raw_path: str | None = None, crea
         store.close()
 
 
-@cli.command()
-@click.argument("query")
+SEARCH_OPTIONS = ("--limit", "--since", "--until", "--json", "--db", "--timeout", "--help")
+
+
+@cli.command(context_settings={"ignore_unknown_options": True})
+@click.argument("query", nargs=-1, required=True, type=click.UNPROCESSED)
 @click.option("-n", "--limit", type=click.IntRange(1, 10000), default=10, show_default=True, help="How many matches.")
-@click.option("--since", callback=_since, help="Only articles published on or after this date (YYYY[-MM[-DD]]).")
+@click.option("--since", callback=_date, help="Only articles published on or after this date (YYYY[-MM[-DD]]).")
+@click.option("--until", callback=_date,
+              help="Only articles published on or before this date (YYYY[-MM[-DD]]; 2024-05: to the end of May).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object per match.")
 @db_options
-def search(query, limit, since, as_json, db_path, timeout):
-    """Full-text search in Chinese: the best matches (bm25) with date, source and a snippet."""
-    from .store.search import QueryTooLong
+def search(query, limit, since, until, as_json, db_path, timeout):
+    """Full-text search in Chinese: the best matches (bm25) with date, source, title, snippet and
+    URL on standard output; the total number of matches on standard error.
+
+    \b
+    QUERY (one argument or several, joined by spaces):
+      工会 农民工          every part must match (words typed together stand together)
+      农民工 OR 民工       either part; OR joins the two parts beside it
+      工会 -职工           not articles matching 职工; also: 工会 NOT 职工
+      "职工权益"           an exact phrase, character for character (quote the
+                           quotes in a shell: '"职工权益"'); “中文引号” work too
+    OR, NOT and AND are upper case (or, not, and are words). A query cannot be
+    exclusions only. A word after - that starts with n or h, or a part that starts
+    with --, goes inside a quoted query: "工会 -h5".
+
+    \b
+    Examples:
+      workercrawl search 劳动竞赛
+      workercrawl search 工会 农民工 OR 民工 --since 2024-05 --until 2024-06
+      workercrawl search 工会 -职工 -n 50 --json
+      workercrawl search '"职工权益" -女职工'
+    """
+    import difflib
+
+    from .store.search import BadQuery
     from .validate import strip_controls
 
+    for part in query:  # ignore_unknown_options lets -职工 through; a mistyped --option must not be searched
+        if part.startswith("--") and len(part) > 2:
+            raise click.NoSuchOption(part, possibilities=difflib.get_close_matches(part, SEARCH_OPTIONS))
+    text = " ".join(query)
     with opened_store(db_path, timeout) as store:
         try:
-            matches = store.search(query, limit=limit, since=since)
-        except QueryTooLong as exc:
+            matches = store.search(text, limit=limit, since=since, until=until)
+            total = len(matches) if len(matches) < limit else store.count_matches(text, since=since, until=until)
+        except BadQuery as exc:
             raise click.BadParameter(str(exc), param_hint="QUERY") from None
     for rank, hit in enumerate(matches, start=1):
         if as_json:
@@ -106,7 +144,10 @@ def search(query, limit, since, as_json, db_path, timeout):
             click.echo(f"    {hit['snippet']}")
             click.echo(f"    {hit['url']}")
     if not matches:
-        click.echo(f"no matches for {query!r}", err=True)
+        click.echo(f"no matches for {text!r}", err=True)
+    else:
+        shown = f" (showing {len(matches)})" if total > len(matches) else ""
+        click.echo(f"{total} {'match' if total == 1 else 'matches'} for {text}{shown}", err=True)
 
 
 def _table(title: str, rows: list[dict], keys: tuple[str, ...], top: int) -> None:
@@ -124,7 +165,14 @@ def _table(title: str, rows: list[dict], keys: tuple[str, ...], top: int) -> Non
 @click.option("--json", "as_json", is_flag=True, help="Print everything as one JSON object.")
 @db_options
 def stats(top, as_json, db_path, timeout):
-    """Counts per site, channel, source and month, and field coverage: the quick health view."""
+    """Counts per site, channel, source and month, and field coverage: the quick health view.
+
+    \b
+    Examples:
+      workercrawl stats
+      workercrawl stats --top 0 --db data/workercrawl.db
+      workercrawl stats --json
+    """
     with opened_store(db_path, timeout) as store:
         report = store.stats()
     if as_json:
@@ -146,26 +194,35 @@ def stats(top, as_json, db_path, timeout):
 
 @cli.command()
 @click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), required=True, help="Output format.")
-@click.option("--since", callback=_since, help="Only articles published on or after this date (YYYY[-MM[-DD]]).")
+@click.option("--since", callback=_date, help="Only articles published on or after this date (YYYY[-MM[-DD]]).")
+@click.option("--until", callback=_date,
+              help="Only articles published on or before this date (YYYY[-MM[-DD]]; 2024-05: to the end of May).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
               help="Write to this file (all or nothing) instead of standard output.")
 @click.option("--bom", is_flag=True, help="Start a CSV with a UTF-8 byte-order mark (for Excel).")
 @db_options
-def export(fmt, since, output, bom, db_path, timeout):
-    """Articles as CSV or JSON lines, oldest first, for spreadsheets and pandas."""
+def export(fmt, since, until, output, bom, db_path, timeout):
+    """Articles as CSV or JSON lines, oldest first, for spreadsheets and pandas; how many on
+    standard error.
+
+    \b
+    Examples:
+      workercrawl export --format csv --output articles.csv --bom
+      workercrawl export --format jsonl --since 2024-05 --until 2024-06 > may-june.jsonl
+    """
     encoding = "utf-8-sig" if bom and fmt == "csv" else "utf-8"
     with opened_store(db_path, timeout) as store:
         if output is None:
-            count = _export_to_stdout(store, fmt, since, encoding)
+            count = _export_to_stdout(store, fmt, (since, until), encoding)
         else:
-            count = _export_to_file(store, Path(output), fmt, since, encoding)
+            count = _export_to_file(store, Path(output), fmt, (since, until), encoding)
     click.echo(f"{count} articles exported" + (f" to {output}" if output else ""), err=True)
 
 
-def _export_to_stdout(store, fmt: str, since: str | None, encoding: str) -> int:
+def _export_to_stdout(store, fmt: str, dates: tuple[str | None, str | None], encoding: str) -> int:
     out = io.TextIOWrapper(sys.stdout.buffer, encoding=encoding, newline="", write_through=False)
     try:
-        count = store.export(out, fmt, since)
+        count = store.export(out, fmt, *dates)
         out.flush()
         return count
     except BrokenPipeError:  # `| head`: the reader has all it wants
@@ -178,20 +235,20 @@ def _export_to_stdout(store, fmt: str, since: str | None, encoding: str) -> int:
         out.detach()
 
 
-def _export_to_file(store, target: Path, fmt: str, since: str | None, encoding: str) -> int:
+def _export_to_file(store, target: Path, fmt: str, dates: tuple[str | None, str | None], encoding: str) -> int:
     """A regular file (or a symlink to one, kept a symlink) is written beside and renamed: never
     a half-written export. A device or FIFO (/dev/null, a pipe) is written into, never replaced."""
     real = Path(os.path.realpath(target))
     try:
         if real.exists() and not real.is_file():
             with open(real, "w", encoding=encoding, newline="") as out:
-                return store.export(out, fmt, since)
+                return store.export(out, fmt, *dates)
         handle, tmp = tempfile.mkstemp(prefix=f".{real.name}.", dir=real.parent)
     except OSError as exc:
         raise click.ClickException(f"{target}: cannot write ({exc.strerror or exc})") from None
     try:
         with os.fdopen(handle, "w", encoding=encoding, newline="") as out:
-            count = store.export(out, fmt, since)
+            count = store.export(out, fmt, *dates)
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600: give the file the usual mode
@@ -224,7 +281,13 @@ def raw_option(command):
 @raw_option
 @db_options
 def crawl_command(spiders, everything, spider_args, settings, lock_path, raw_path, db_path, timeout):
-    """Run spiders in turn (for cron / systemd timers); exit 1 if a run failed or degraded."""
+    """Run spiders in turn (for cron / systemd timers); exit 1 if a run failed or degraded.
+
+    \b
+    Examples:
+      workercrawl crawl workercn
+      workercrawl crawl --all -a since=2024-05-01 --db data/workercrawl.db
+    """
     from . import schedule
     from .store.store import raw_choice
 
@@ -322,7 +385,13 @@ def demo_command(db_path, fresh, only, start_urls, timeout):
 def extract(paths, url, as_json, raw_path, db_path, timeout):
     """Extract articles from saved pages into the database: HTML files or folders (.html, .htm,
     .shtml, optionally .gz) and WARC files (.warc, .warc.gz). --json prints, one per line, the
-    exact row that would be stored (articles or rejects), and stores nothing."""
+    exact row that would be stored (articles or rejects), and stores nothing.
+
+    \b
+    Examples:
+      workercrawl extract saved-pages/ crawl.warc.gz
+      workercrawl extract page.html --url http://www.workercn.cn/c/2024-05-20/8250001.shtml --json
+    """
     from . import saved
 
     try:
@@ -383,7 +452,7 @@ class _Progress:
 
 @cli.command()
 @click.option("--site", help="Only pages of this site: a sites.toml KEY, a host or domain, or an articles.site value (中工网).")
-@click.option("--since", callback=_since, help="Only pages fetched on or after this date (YYYY[-MM[-DD]]).")
+@click.option("--since", callback=_date, help="Only pages fetched on or after this date (YYYY[-MM[-DD]]).")
 @click.option("--older-than-version", metavar="VERSION",
               help="Only pages whose stored result an older extractor version produced.")
 @click.option("--dry-run", is_flag=True, help="Report what would change; write nothing.")
@@ -394,7 +463,13 @@ class _Progress:
 @db_options
 def reextract(site, since, older_than_version, dry_run, workers, samples, as_json, raw_path, db_path, timeout):
     """Run the current extraction over stored raw pages and update the articles (same upsert and
-    history as a crawl). A page that now fails is recorded as a reject; its article is kept."""
+    history as a crawl). A page that now fails is recorded as a reject; its article is kept.
+
+    \b
+    Examples:
+      workercrawl reextract --dry-run
+      workercrawl reextract --site workercn --since 2024-05 --workers 2
+    """
     from . import reextract as library
     from .store import StoreError
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime
 import json
 import re
 from typing import TextIO
@@ -15,17 +16,35 @@ EXPORT_COLUMNS = (
 NAME_LISTS = ("authors", "editors")
 FORMATS = ("csv", "jsonl")
 CSV_NAME_SEPARATOR = "、"  # authors/editors in a CSV cell: 李国、孙欣
-_SINCE = re.compile(r"^\d{4}(-\d{2}(-\d{2}([T ]\d{2}:\d{2}(:\d{2})?)?)?)?$")
+_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?)?)?$")
 
 
-def check_since(value: str | None) -> str | None:
-    """A date prefix compared with published_at: 2024, 2024-05, 2024-05-20 (or None)."""
+def check_date(value: str | None) -> str | None:
+    """A date prefix compared with published_at — 2024, 2024-05, 2024-05-20 (a time may follow:
+    2024-05-20T08:00) — that is a real date (not 2024-13-45, not 2024-02-30), or None."""
     if value in (None, ""):
         return None
     value = value.strip()
-    if not _SINCE.match(value):
+    match = _DATE.match(value)
+    if not match:
         raise ValueError(f"not a date: {value!r} (use YYYY, YYYY-MM or YYYY-MM-DD)")
+    year, month, day, hour, minute, second = (None if part is None else int(part) for part in match.groups())
+    try:  # a part not given: the first month, day, hour…
+        datetime.datetime(year, 1 if month is None else month, 1 if day is None else day,
+                          hour or 0, minute or 0, second or 0)
+    except ValueError as exc:  # "month must be in 1..12", "day is out of range for month"
+        raise ValueError(f"not a real date: {value!r} ({exc})") from None
     return value.replace(" ", "T")
+
+
+def check_since(value: str | None) -> str | None:
+    """The start of a date range (inclusive): check_date."""
+    return check_date(value)
+
+
+def check_until(value: str | None) -> str | None:
+    """The end of a date range, inclusive of the whole prefix (2024-05: all of May): check_date."""
+    return check_date(value)
 
 
 def _share(part: int, total: int) -> float:
@@ -75,11 +94,17 @@ def articles_under(db, prefix: str) -> int:
     return db.execute("SELECT count(*) FROM articles WHERE substr(url, 1, ?) = ?", [len(prefix), prefix]).fetchone()[0]
 
 
-def _rows(db, since: str | None):
-    sql = f"SELECT {', '.join(EXPORT_COLUMNS)} FROM articles"
+def _rows(db, since: str | None, until: str | None = None):
+    """Articles oldest first; since/until as in search (until || '~': the whole prefix)."""
+    where, params = [], []
     if since:
-        return db.query(sql + " WHERE published_at >= ? ORDER BY published_at, url", [since])
-    return db.query(sql + " ORDER BY published_at, url")
+        where.append("published_at >= ?")
+        params.append(since)
+    if until:
+        where.append("published_at < ? || '~'")
+        params.append(until)
+    sql = f"SELECT {', '.join(EXPORT_COLUMNS)} FROM articles"
+    return db.query(sql + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY published_at, url", params)
 
 
 # A spreadsheet runs a cell that starts with one of these as a formula (=HYPERLINK(…), +cmd|…).
@@ -94,8 +119,8 @@ def csv_cell(value):
     return value
 
 
-def export(db, out: TextIO, fmt: str, since: str | None = None) -> int:
-    """Write articles (published since `since`, oldest first) to out; return how many.
+def export(db, out: TextIO, fmt: str, since: str | None = None, until: str | None = None) -> int:
+    """Write articles (published since `since` and until `until`, oldest first) to out; return how many.
 
     jsonl: one object per line, authors/editors/images as arrays, values exact. csv: a header
     row, names joined with 、, images as JSON text, formula-like cells neutralized (csv_cell)."""
@@ -105,7 +130,7 @@ def export(db, out: TextIO, fmt: str, since: str | None = None) -> int:
     writer = csv.writer(out) if fmt == "csv" else None
     if writer:
         writer.writerow(EXPORT_COLUMNS)
-    for row in _rows(db, since):
+    for row in _rows(db, since, until):
         record = dict(row)
         for name in NAME_LISTS + ("images",):
             try:

@@ -390,12 +390,19 @@ class Store:
     # -- search, stats, export (the CLI's commands of the same names) -------------------------
 
     @guarded
-    def search(self, query: str, limit: int = 10, since: str | None = None) -> list[dict]:
+    def search(self, query: str, limit: int = 10, since: str | None = None, until: str | None = None) -> list[dict]:
         """Best matches for a Chinese query (bm25): published_at, source, title, snippet, url,
-        site, channel, score. since: only articles published on or after this date prefix."""
+        site, channel, score. since/until: only articles published on or after / on or before
+        these date prefixes (until 2024-05 takes all of May). The syntax (OR, NOT, -, "phrase"):
+        search.py; a query that cannot be searched raises search.BadQuery."""
         if not isinstance(limit, int) or limit < 1:
             raise ValueError(f"limit must be a positive number, not {limit!r}")
-        return search.run_search(self.db, query, limit, report.check_since(since))
+        return search.run_search(self.db, query, limit, report.check_since(since), report.check_until(until))
+
+    @guarded
+    def count_matches(self, query: str, since: str | None = None, until: str | None = None) -> int:
+        """How many articles `search` finds for this query and dates (it returns the best `limit`)."""
+        return search.count_matches(self.db, query, report.check_since(since), report.check_until(until))
 
     @guarded
     def stats(self) -> dict:
@@ -407,9 +414,9 @@ class Store:
         return report.articles_under(self.db, prefix)
 
     @guarded
-    def export(self, out: TextIO, fmt: str = "jsonl", since: str | None = None) -> int:
+    def export(self, out: TextIO, fmt: str = "jsonl", since: str | None = None, until: str | None = None) -> int:
         """Write the articles to out as csv or jsonl; returns how many were written."""
-        return report.export(self.db, out, fmt, report.check_since(since))
+        return report.export(self.db, out, fmt, report.check_since(since), report.check_until(until))
 
     @guarded
     def reindex_search(self, everything: bool = False) -> int:
