@@ -143,7 +143,7 @@ def test_gbk_list_page_with_charset_hint_and_mirror_links():
 
 def test_hub_page_follows_lists_only_once():
     sp = spider(site="bjzgh", start_url=f"{BASE}/ghzz/")
-    body = f"""<html><body><a href="/ghzz/bjgt/xwdt/">新闻动态</a><a href="/ghzz/bjgt/xwdt/index.html">更多</a>
+    body = """<html><body><a href="/ghzz/bjgt/xwdt/">新闻动态</a><a href="/ghzz/bjgt/xwdt/index.html">更多</a>
       <a href="/ghzz/about.html">关于</a><a href="/ghzz/bjgt/xwdt/201808/20180820/j_20180820093012345678901234567890.html">文章</a>
       <a href="/ghzz/bjgt/xwdt/">新闻动态</a></body></html>""".encode()
     hub = HtmlResponse(f"{BASE}/ghzz/", body=body, encoding="utf-8",

@@ -347,7 +347,9 @@ def demo_command(db_path, fresh, only, start_urls, timeout):
     no articles or its run failed.
 
     \b
-    Example:  workercrawl demo --fresh
+    Examples:
+      workercrawl demo
+      workercrawl demo --fresh --db /tmp/demo.db
     """
     import time
 
@@ -500,6 +502,11 @@ def serve(db_path, host, port):
 
     DB defaults to $WORKERCRAWL_DB, else data/workercrawl.db. The file is checked to be a
     workercrawl database first, and datasette only reads it (its connections are read-only).
+
+    \b
+    Examples:
+      workercrawl serve data/demo.db
+      workercrawl serve archive/2024.db --port 8080
     """
     from .store import Store, StoreError
     from .store.db import DatabaseMissing
