@@ -100,7 +100,7 @@ def test_fresh_starts_over_and_a_real_database_is_refused(tmp_path):
 
 def test_help_and_bad_arguments():
     result = CliRunner().invoke(cli, ["demo", "--help"])
-    assert result.exit_code == 0 and "Example:  workercrawl demo" in result.output
+    assert result.exit_code == 0 and "Examples:" in result.output and "  workercrawl demo --fresh" in result.output
     result = CliRunner().invoke(cli, ["demo", "--only", "acftu"])
     assert result.exit_code == 1 and "unknown family 'acftu'" in result.output
     result = CliRunner().invoke(cli, ["demo", "--start-url", "nfgb"])

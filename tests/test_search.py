@@ -144,8 +144,8 @@ def _normalized(sql: str) -> str:
 
 
 def test_the_documented_query_is_the_one_the_store_runs():
-    readme = (ROOT / "README.md").read_text("utf-8")
-    assert _normalized(fts.SEARCH_SQL) in _normalized(readme)
+    doc = (ROOT / "docs" / "search.md").read_text("utf-8")
+    assert _normalized(fts.SEARCH_SQL) in _normalized(doc)
     yaml = pytest.importorskip("yaml")
     meta = yaml.safe_load((ROOT / "workercrawl" / "store" / "datasette_plugin" / "metadata.yml").read_text("utf-8"))
     assert _normalized(meta["database"]["queries"]["search"]["sql"]) == _normalized(fts.SEARCH_SQL)

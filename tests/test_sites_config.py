@@ -172,13 +172,13 @@ def test_workercrawl_sites_lists_the_entries():
     assert {r["key"]: r["spider"] for r in rows if r["key"] in ("grrb", "nfgb")} == {"grrb": "grrb", "nfgb": "sites"}
 
 
-def test_readme_config_example_is_a_valid_entry(monkeypatch):
+def test_documented_config_example_is_a_valid_entry(monkeypatch):
     import re
     import tomllib
     from pathlib import Path
 
-    readme = (Path(__file__).parent.parent / "README.md").read_text("utf-8")
-    section = readme.split("## More sites", 1)[1].split("\n## ", 1)[0]
+    doc = (Path(__file__).parent.parent / "docs" / "sites.md").read_text("utf-8")
+    section = doc.split("## Adding a site", 1)[1].split("\n## ", 1)[0]
     example = tomllib.loads(re.search(r"```toml\n(.*?)```", section, re.S).group(1))
     raw = {**sites._raw(), "site": {**sites._raw()["site"], **example["site"]}}
     monkeypatch.setattr(sites, "_raw", lambda: raw)

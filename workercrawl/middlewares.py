@@ -108,7 +108,7 @@ class AntiBotMiddleware:
         if host not in self._warned:
             self._warned.add(host)
             logger.warning("%s answers with an anti-bot JavaScript challenge (%s); this crawler cannot pass it "
-                           "(see README, More sites)", host, why)
+                           "(see docs/sites.md, anti-bot sites)", host, why)
         raise AntiBotChallenge(request.url, response.status, why)
 
 
