@@ -97,6 +97,7 @@ def test_a_dead_host_is_failed_by_scrapy_crawl_and_by_workercrawl_crawl(tmp_path
     assert proc.returncode == 1
     line = verdict_line(proc.stderr)
     assert "nfgb: run 1 FAILED" in line and "every fetch failed (connection-error" in line, line
+    assert "Traceback" not in proc.stderr  # an unreachable site is a line per failure, not a traceback
 
     proc = workercrawl(tmp_path, "crawl", "nfgb", "bjzgh", "-a", f"start_url={url}/x/", "--db", tmp_path / "w.db",
                        "-s", "RETRY_TIMES=0", "-s", "DOWNLOAD_DELAY=0")

@@ -58,6 +58,10 @@ SPIDER_MIDDLEWARES = {
     # with -a since, older) articles. -a refresh=1 fetches again; WORKERCRAWL_INCREMENTAL=0 disables.
     "workercrawl.incremental.IncrementalMiddleware": 600,
 }
+EXTENSIONS = {
+    # An unreachable site is one log line per failure, not a Twisted traceback (the verdict says the rest).
+    "workercrawl.quietlogs.QuietNetworkLogs": 0,
+}
 ITEM_PIPELINES = {
     "pipelines.extraction.ExtractionPipeline": 100,
     "pipelines.validation.ValidationPipeline": 200,

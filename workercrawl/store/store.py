@@ -163,9 +163,12 @@ class Store:
         """Refuse another database's raw file; claim an unclaimed one (and record where it is)."""
         owner, mine = self._meta(self.raw, "owner"), self.id
         if owner and mine and owner != mine:
+            own = self._recorded_raw_path()
+            hint = (f"give its own raw file ({own}), or none" if own and not _same_file(own, self.raw_path) else
+                    "move that file away (it belongs with its own database), or give this one another raw "
+                    "file (--raw, WORKERCRAWL_RAW_DB)")
             raise NotOurs(f"{self.raw_path}: holds the raw pages of another articles database, not of "
-                          f"{self.path}; give this database's own raw file (or none: "
-                          f"{self._recorded_raw_path() or derived_raw_path(self.path)})")
+                          f"{self.path}; {hint}")
         recorded = self._recorded_raw_path()
         if self.readonly or (owner and recorded is not None and _same_file(recorded, self.raw_path)):
             return
