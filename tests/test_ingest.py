@@ -16,7 +16,8 @@ from workercrawl.cli import cli
 
 PROJECT = Path(__file__).resolve().parent.parent
 FIXTURES = PROJECT / "tests" / "fixtures"
-BOOKKEEPING = ("fetched_at", "first_seen", "last_seen", "run_id")  # when and by which run: differ by nature
+BOOKKEEPING = ("fetched_at", "first_seen", "last_seen", "run_id",  # when and by which run: differ by nature
+               "story_id", "duplicate_of")  # given by the store among the articles it holds
 
 
 def stored_rows(db: Path, table: str) -> list[dict]:

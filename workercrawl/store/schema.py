@@ -295,3 +295,39 @@ def _article_aliases(db: Database) -> None:
     )
     db["article_aliases"].create_index(["article_url"], find_unique_name=True)
     db["articles"].create_index(["content_hash"], find_unique_name=True)
+
+
+@main(name="0008_stories")
+def _stories(db: Database) -> None:
+    """Stories: the same report on several sites (see workercrawl/store/stories.py). Each
+    article belongs to one story (a report printed once is a story of one copy); the
+    story's original is its earliest published copy, and every other copy names it in
+    duplicate_of. story_signatures and story_bands are the LSH index; the articles already
+    stored are assigned here."""
+    from . import stories
+
+    db["stories"].create(
+        {
+            "id": int,
+            "original_url": str,        # the earliest published copy (ties: the 来源 paper's own site)
+            "title": str,               # the original's
+            "site": str,                # the original's
+            "first_published_at": str,  # the original's published_at
+            "copies": int,              # articles in the story, the original included
+            "sites": int,               # distinct sites among them
+        },
+        pk="id",
+    )
+    db["stories"].create_index(["copies"], find_unique_name=True)
+    db["stories"].create_index(["first_published_at"], find_unique_name=True)
+    db["articles"].add_column("story_id", int)
+    db["articles"].add_column("duplicate_of", str)  # the original's URL; NULL for the original
+    db["articles"].create_index(["story_id"], find_unique_name=True)
+    db["story_signatures"].create(
+        {"url": str, "story_id": int, "content_hash": str, "shingles": int, "signature": bytes},
+        pk="url",
+    )
+    db["story_bands"].create({"band": int, "hash": int, "url": str})
+    db["story_bands"].create_index(["hash"], find_unique_name=True)
+    db["story_bands"].create_index(["url"], find_unique_name=True)
+    stories.rebuild(db.conn)

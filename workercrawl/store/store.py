@@ -25,7 +25,7 @@ from typing import TextIO
 
 from workercrawl.urls import canonical_url
 
-from . import aliases, crawlstate, history, pages, report, rows, schema, search
+from . import aliases, crawlstate, history, pages, report, rows, schema, search, stories
 from .db import DEFAULT_TIMEOUT, DatabaseCorrupt, NotOurs, StoreError, describe, guarded, open_db
 
 logger = logging.getLogger(__name__)
@@ -285,6 +285,7 @@ class Store:
                             if versions:
                                 self.db["article_versions"].insert_all(versions, pk="id")
                             search.index_missing(self.db, articles, self._segment)
+                            stories.assign(self.db.conn, articles)
                     if folded:
                         aliases.upsert(self.db, folded)
                     if self._rejects:
@@ -426,6 +427,19 @@ class Store:
         """Segment articles missing from the search index (all with everything=True)."""
         with self.db.atomic():
             return search.reindex(self.db, self.segmenter, everything=everything)
+
+    @guarded
+    def rebuild_stories(self) -> int:
+        """Assign every article to a story again, oldest first (after a change of the method,
+        or to undo what incremental assignment left); returns how many stories there are."""
+        with write_transaction(self.db):
+            return stories.rebuild(self.db.conn)
+
+    @guarded
+    def stories(self, since: str | None = None, min_copies: int = 2, limit: int | None = 20) -> list[dict]:
+        """The most reprinted stories (copies ≥ min_copies, first published on or after
+        `since`), each with its copies: url, site, published_at, delay_hours after the original."""
+        return stories.most_reprinted(self.db.conn, report.check_since(since), min_copies, limit)
 
     @guarded
     def optimize_search(self) -> None:
