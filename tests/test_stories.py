@@ -118,3 +118,45 @@ def test_store_assignment_matches_the_benchmark_index(tmp_path):
     same = lambda labels: {(i, j) for i in range(len(labels)) for j in range(i) if labels[i] == labels[j]}  # noqa: E731
     assert same(got) == same(expected)
     store.close()
+
+
+def _syndicated_db(tmp_path):
+    rng = random.Random(2)
+    body = _report(6)
+    store = _store(tmp_path, "cli.db")
+    _add(store, url="https://www.grrb.com.cn/a/6.html", body=body, title="工会送温暖 原标题",
+         published_at="2024-05-20T06:00:00+08:00", site="工人日报", source="工人日报")
+    _add(store, url="https://www.workercn.cn/c/6.shtml", body=bench._copy(rng, body), title="新标题",
+         published_at="2024-05-20T08:30:00+08:00", site="中工网", source="工人日报")
+    _add(store, url="https://www.workercn.cn/c/7.shtml", body=_report(7), title="另一篇",
+         published_at="2024-05-21T08:30:00+08:00", site="中工网")
+    store.close()
+    return str(tmp_path / "cli.db")
+
+
+def test_cli_stories_stats_export_and_search_by_story(tmp_path):
+    db = _syndicated_db(tmp_path)
+    runner = CliRunner()
+    shown = runner.invoke(cli, ["stories", "--db", db])
+    assert shown.exit_code == 0, shown.output
+    assert "2 copies on 2 sites" in shown.output and "+2.5 h" in shown.output and "原标题" in shown.output
+    as_json = runner.invoke(cli, ["stories", "--json", "--db", db, "--since", "2024-05-20"])
+    [story] = [json.loads(line) for line in as_json.stdout.splitlines()]
+    assert story["original_url"] == "https://www.grrb.com.cn/a/6.html" and len(story["copies_list"]) == 2
+    assert runner.invoke(cli, ["stories", "--json", "--db", db, "--since", "2024-06"]).stdout == ""
+    rebuilt = runner.invoke(cli, ["stories", "--rebuild", "--db", db, "--min-copies", "1"])
+    assert rebuilt.exit_code == 0 and "2 stories after the rebuild" in rebuilt.output
+    stats = runner.invoke(cli, ["stats", "--db", db])
+    assert "3 articles (2 distinct stories, 1 reprinted)" in stats.output
+    exported = runner.invoke(cli, ["export", "--format", "jsonl", "--db", db])
+    rows = [json.loads(line) for line in exported.stdout.splitlines()]
+    assert len({r["story_id"] for r in rows}) == 2
+    assert sorted(r["duplicate_of"] or "" for r in rows) == ["", "", "https://www.grrb.com.cn/a/6.html"]
+    word = _report(6).split("\n")[0][:4]
+    every = runner.invoke(cli, ["search", word, "--json", "-n", "50", "--db", db])
+    collapsed = runner.invoke(cli, ["search", word, "--stories", "--json", "-n", "50", "--db", db])
+    assert collapsed.exit_code == 0, collapsed.output
+    hits, story_hits = every.stdout.splitlines(), [json.loads(x) for x in collapsed.stdout.splitlines()]
+    assert len(story_hits) == len(hits) - 1
+    assert len({h["story_id"] for h in story_hits}) == len(story_hits)
+    assert "stories for" in collapsed.stderr or "story for" in collapsed.stderr

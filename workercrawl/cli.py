@@ -87,7 +87,7 @@ def opened_store(db_path: str, timeout: float, raw_path: str | None = None, crea
         store.close()
 
 
-SEARCH_OPTIONS = ("--limit", "--since", "--until", "--json", "--db", "--timeout", "--help")
+SEARCH_OPTIONS = ("--limit", "--since", "--until", "--stories", "--json", "--db", "--timeout", "--help")
 
 
 @cli.command(context_settings={"ignore_unknown_options": True})
@@ -96,9 +96,11 @@ SEARCH_OPTIONS = ("--limit", "--since", "--until", "--json", "--db", "--timeout"
 @click.option("--since", callback=_date, help="Only articles published on or after this date (YYYY[-MM[-DD]]).")
 @click.option("--until", callback=_date,
               help="Only articles published on or before this date (YYYY[-MM[-DD]]; 2024-05: to the end of May).")
+@click.option("--stories", "by_story", is_flag=True,
+              help="One match per story: the copies of a report reprinted on several sites collapse into one.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object per match.")
 @db_options
-def search(query, limit, since, until, as_json, db_path, timeout):
+def search(query, limit, since, until, by_story, as_json, db_path, timeout):
     """Full-text search in Chinese: the best matches (bm25) with date, source, title, snippet and
     URL on standard output; the total number of matches on standard error.
 
@@ -119,6 +121,7 @@ def search(query, limit, since, until, as_json, db_path, timeout):
       workercrawl search 工会 农民工 OR 民工 --since 2024-05 --until 2024-06
       workercrawl search 工会 -职工 -n 50 --json
       workercrawl search '"职工权益" -女职工'
+      workercrawl search 送温暖 --stories
     """
     import difflib
 
@@ -131,8 +134,9 @@ def search(query, limit, since, until, as_json, db_path, timeout):
     text = " ".join(query)
     with opened_store(db_path, timeout) as store:
         try:
-            matches = store.search(text, limit=limit, since=since, until=until)
-            total = len(matches) if len(matches) < limit else store.count_matches(text, since=since, until=until)
+            matches = store.search(text, limit=limit, since=since, until=until, by_story=by_story)
+            total = len(matches) if len(matches) < limit else store.count_matches(
+                text, since=since, until=until, by_story=by_story)
         except BadQuery as exc:
             raise click.BadParameter(str(exc), param_hint="QUERY") from None
     for rank, hit in enumerate(matches, start=1):
@@ -140,14 +144,16 @@ def search(query, limit, since, until, as_json, db_path, timeout):
             click.echo(json.dumps(hit, ensure_ascii=False))
         else:  # rows stored before control characters were stripped must not reach the terminal raw
             hit = {k: strip_controls(v) for k, v in hit.items()}
-            click.echo(f"{rank:>2}. {hit['published_at'] or '-'}  {hit['source'] or '-'}  {hit['title']}")
+            copies = f"  ({hit['copies']} copies)" if by_story and (hit.get("copies") or 1) > 1 else ""
+            click.echo(f"{rank:>2}. {hit['published_at'] or '-'}  {hit['source'] or '-'}  {hit['title']}{copies}")
             click.echo(f"    {hit['snippet']}")
             click.echo(f"    {hit['url']}")
     if not matches:
         click.echo(f"no matches for {text!r}", err=True)
     else:
         shown = f" (showing {len(matches)})" if total > len(matches) else ""
-        click.echo(f"{total} {'match' if total == 1 else 'matches'} for {text}{shown}", err=True)
+        unit = ("story" if total == 1 else "stories") if by_story else ("match" if total == 1 else "matches")
+        click.echo(f"{total} {unit} for {text}{shown}", err=True)
 
 
 def _table(title: str, rows: list[dict], keys: tuple[str, ...], top: int) -> None:
@@ -178,7 +184,8 @@ def stats(top, as_json, db_path, timeout):
     if as_json:
         click.echo(json.dumps(report, ensure_ascii=False, indent=2))
         return
-    click.echo(f"{report['database']}: {report['articles']:,} articles, {report['versions']:,} earlier versions, "
+    click.echo(f"{report['database']}: {report['articles']:,} articles ({report['stories']:,} distinct stories, "
+               f"{report['reprinted']:,} reprinted), {report['versions']:,} earlier versions, "
                f"{report['rejects']:,} rejects, {report['runs']:,} runs")
     click.echo("coverage  " + "  ".join(f"{name} {share:.1%}" for name, share in report["coverage"].items()))
     run = report["last_run"]
@@ -190,6 +197,48 @@ def stats(top, as_json, db_path, timeout):
     _table("by channel", report["by_channel"], ("site", "channel"), top)
     _table("by source", report["by_source"], ("source",), top)
     _table("by month", report["by_month"], ("month",), 0)
+
+
+@cli.command("stories")
+@click.option("--since", callback=_date, help="Only stories first published on or after this date (YYYY[-MM[-DD]]).")
+@click.option("--min-copies", type=click.IntRange(min=1), default=2, show_default=True,
+              help="Only stories printed at least this many times.")
+@click.option("-n", "--limit", type=click.IntRange(min=0), default=20, show_default=True, help="How many stories (0: all).")
+@click.option("--rebuild", is_flag=True, help="Assign every article to a story again first (after a re-extraction).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object per story.")
+@db_options
+def stories_command(since, min_copies, limit, rebuild, as_json, db_path, timeout):
+    """The most reprinted stories: one report on several papers and sites (a new headline, trimmed
+    paragraphs, an editor's note), its original (the earliest published copy) and each copy's
+    site and delay after it. Copies are grouped as they are stored (see docs/store.md#stories).
+
+    \b
+    Examples:
+      workercrawl stories
+      workercrawl stories --since 2024-05 --min-copies 3
+      workercrawl stories --json --db data/workercrawl.db
+      workercrawl stories --rebuild
+    """
+    from .validate import strip_controls
+
+    with opened_store(db_path, timeout) as store:
+        if rebuild:
+            total = store.rebuild_stories()
+            click.echo(f"{total:,} stories after the rebuild", err=True)
+        found = store.stories(since=since, min_copies=min_copies, limit=limit or None)
+    for story in found:
+        if as_json:
+            click.echo(json.dumps(story, ensure_ascii=False))
+            continue
+        story = {k: strip_controls(v) if isinstance(v, str) else v for k, v in story.items()}
+        click.echo(f"{story['copies']} copies on {story['sites']} sites  {story['first_published_at'] or '-'}  "
+                   f"{story['title']}")
+        for copy in story["copies_list"]:
+            delay = "original" if copy["original"] else (
+                f"+{copy['delay_hours']:g} h" if copy["delay_hours"] is not None else "+? h")
+            click.echo(f"    {delay:>10}  {strip_controls(copy['site'] or '-')}  {strip_controls(copy['url'])}")
+    if not found:
+        click.echo(f"no story with {min_copies} copies or more", err=True)
 
 
 @cli.command()

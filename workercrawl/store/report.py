@@ -11,7 +11,7 @@ from typing import TextIO
 EXPORT_COLUMNS = (
     "url", "published_at", "site", "channel", "source", "title", "pretitle", "subtitle",
     "authors", "editors", "body", "images", "page_no", "page_name", "pages",
-    "first_seen", "last_seen", "content_hash", "extractor_version",
+    "first_seen", "last_seen", "content_hash", "extractor_version", "story_id", "duplicate_of",
 )
 NAME_LISTS = ("authors", "editors")
 FORMATS = ("csv", "jsonl")
@@ -71,6 +71,8 @@ def stats(db) -> dict:
         "errors, retries, bytes FROM runs ORDER BY id DESC LIMIT 1")]
     return {
         "articles": total,
+        "stories": one("SELECT count(DISTINCT story_id) FROM articles"),
+        "reprinted": one("SELECT count(*) FROM stories WHERE copies > 1"),
         "versions": one("SELECT count(*) FROM article_versions"),
         "rejects": one("SELECT count(*) FROM rejects"),
         "runs": one("SELECT count(*) FROM runs"),

@@ -72,6 +72,36 @@ SELECT count(*) AS matches
 FROM articles_fts
 WHERE {_WHERE}"""
 
+# --stories: one hit per story (its best-scoring copy), with how many copies the story has. Every
+# match is ranked (no LIMIT inside): the price of collapsing, paid only when asked for.
+STORY_SEARCH_SQL = f"""\
+WITH hits AS (
+  SELECT rowid AS id, bm25(articles_fts, 4.0, 1.0) AS score
+  FROM articles_fts
+  WHERE {_WHERE}
+), ranked AS (
+  SELECT a.url, hits.score, a.story_id,
+         row_number() OVER (PARTITION BY coalesce(a.story_id, -s.id) ORDER BY hits.score, a.url) AS rank
+  FROM hits
+  JOIN article_search AS s ON s.id = hits.id
+  JOIN articles AS a ON a.url = s.url
+)
+SELECT a.published_at, a.source, a.title, workercrawl_snippet(a.body, :q) AS snippet,
+       a.url, a.site, a.channel, r.score, r.story_id, coalesce(st.copies, 1) AS copies
+FROM ranked AS r
+JOIN articles AS a ON a.url = r.url
+LEFT JOIN stories AS st ON st.id = r.story_id
+WHERE r.rank = 1
+ORDER BY r.score
+LIMIT coalesce(nullif(:limit, ''), 20)"""
+
+STORY_COUNT_SQL = f"""\
+SELECT count(DISTINCT coalesce(a.story_id, -s.id)) AS matches
+FROM articles_fts
+JOIN article_search AS s ON s.id = articles_fts.rowid
+JOIN articles AS a ON a.url = s.url
+WHERE {_WHERE}"""
+
 _UPSERT = """INSERT INTO article_search (url, published_at, title, body) VALUES (?, ?, ?, ?)
 ON CONFLICT (url) DO UPDATE SET published_at = excluded.published_at, title = excluded.title,
 body = excluded.body"""
@@ -525,16 +555,20 @@ def _params(query: str, since: str | None, until: str | None, limit: int | None 
     return {"q": query, "since": since or "", "until": until or "", "limit": limit}
 
 
-def run_search(db, query: str, limit: int, since: str | None, until: str | None = None) -> list[dict]:
+def run_search(db, query: str, limit: int, since: str | None, until: str | None = None,
+               by_story: bool = False) -> list[dict]:
+    """by_story: one hit per story (its best copy), with story_id and copies."""
     query = check_query(query)
     if not fts_query(query):
         return []
-    return [dict(r) for r in db.query(SEARCH_SQL, _params(query, since, until, limit))]
+    return [dict(r) for r in db.query(STORY_SEARCH_SQL if by_story else SEARCH_SQL,
+                                      _params(query, since, until, limit))]
 
 
-def count_matches(db, query: str, since: str | None = None, until: str | None = None) -> int:
-    """How many articles the query finds (run_search returns the best `limit` of them)."""
+def count_matches(db, query: str, since: str | None = None, until: str | None = None,
+                  by_story: bool = False) -> int:
+    """How many articles (by_story: stories) the query finds (run_search returns the best `limit`)."""
     query = check_query(query)
     if not fts_query(query):
         return 0
-    return db.execute(COUNT_SQL, _params(query, since, until)).fetchone()[0]
+    return db.execute(STORY_COUNT_SQL if by_story else COUNT_SQL, _params(query, since, until)).fetchone()[0]

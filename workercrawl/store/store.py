@@ -394,19 +394,24 @@ class Store:
     # -- search, stats, export (the CLI's commands of the same names) -------------------------
 
     @guarded
-    def search(self, query: str, limit: int = 10, since: str | None = None, until: str | None = None) -> list[dict]:
+    def search(self, query: str, limit: int = 10, since: str | None = None, until: str | None = None,
+               by_story: bool = False) -> list[dict]:
         """Best matches for a Chinese query (bm25): published_at, source, title, snippet, url,
         site, channel, score. since/until: only articles published on or after / on or before
         these date prefixes (until 2024-05 takes all of May). The syntax (OR, NOT, -, "phrase"):
-        search.py; a query that cannot be searched raises search.BadQuery."""
+        search.py; a query that cannot be searched raises search.BadQuery. by_story: one hit per
+        story (the copies of a syndicated report collapse into its best match), with copies."""
         if not isinstance(limit, int) or limit < 1:
             raise ValueError(f"limit must be a positive number, not {limit!r}")
-        return search.run_search(self.db, query, limit, report.check_since(since), report.check_until(until))
+        return search.run_search(self.db, query, limit, report.check_since(since), report.check_until(until),
+                                 by_story)
 
     @guarded
-    def count_matches(self, query: str, since: str | None = None, until: str | None = None) -> int:
-        """How many articles `search` finds for this query and dates (it returns the best `limit`)."""
-        return search.count_matches(self.db, query, report.check_since(since), report.check_until(until))
+    def count_matches(self, query: str, since: str | None = None, until: str | None = None,
+                      by_story: bool = False) -> int:
+        """How many articles (by_story: stories) `search` finds for this query and dates."""
+        return search.count_matches(self.db, query, report.check_since(since), report.check_until(until),
+                                    by_story)
 
     @guarded
     def stats(self) -> dict:
