@@ -15,6 +15,7 @@ from workercrawl.store import raw_body
 
 # path → (title, published_at, source, site, channel)
 WORKERCN = {
+    "/c/2024-05-20/7100010.shtml": ("“工会进万家”系列活动启动 工会干部走进车间和职工家庭", "2024-05-20T10:26:40+08:00", "工人日报", "中工网", "工会"),
     "/c/2024-05-20/7100001.shtml": ("全国总工会部署开展2024年职工技能竞赛活动", "2024-05-20T09:12:33+08:00", "工人日报", "中工网", "工会"),
     "/c/2024-05-20/7100002.shtml": ("杭州新建户外劳动者服务站点120个 快递小哥有了“暖心驿站”", "2024-05-20T10:05:18+08:00", "浙江工人日报", "中工网", "权益"),
     "/c/2024-05-19/7100003.shtml": ("多地工会开展“安康杯”竞赛 筑牢安全生产防线", "2024-05-19T16:40:02+08:00", "中工网", "中工网", "工会"),
@@ -88,11 +89,11 @@ def test_workercn_end_to_end(replica, crawl):
     assert "charset" not in json.loads(raw[TWO_PAGES]["headers"])["Content-Type"]  # GBK: charset in <meta> only
 
     (run,) = rows(result.db, "SELECT * FROM runs")
-    assert (run["spider"], run["finish_reason"], run["articles"], run["rejects"]) == ("workercn", "finished", 10, 3)
+    assert (run["spider"], run["finish_reason"], run["articles"], run["rejects"]) == ("workercn", "finished", 11, 3)
     assert json.loads(run["args"])["start_url"].startswith(site.url)
     assert json.loads(run["settings"])["DOWNLOAD_DELAY"] == "0"
     stats = json.loads(run["stats"])
-    assert stats["workercrawl/articles/new"] == 10 and stats["workercrawl/rejected/not-article"] == 1
+    assert stats["workercrawl/articles/new"] == 11 and stats["workercrawl/rejected/not-article"] == 1
 
 
 def test_sites_spider_with_the_workercn_key_is_the_same_crawl(replica, crawl):

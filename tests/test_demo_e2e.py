@@ -19,7 +19,7 @@ from workercrawl.demo.runner import FAMILIES, KEYS, NEXT
 
 ENV = {**os.environ, "PYTHONPATH": str(PROJECT)}
 # family → articles its replica holds (the same counts the e2e crawl tests check)
-EXPECTED = {"workercn": 10, "grrb": 5, "ldwb": 3, "acftu-people": 4, "nfgb": 4, "bjzgh": 3, "union-a": 4}
+EXPECTED = {"workercn": 11, "grrb": 5, "ldwb": 3, "acftu-people": 5, "nfgb": 4, "bjzgh": 3, "union-a": 4}
 
 
 def demo(cwd, *args, timeout=120):
@@ -41,6 +41,25 @@ def per_family(db) -> dict[str, int]:
                 for key, origin in origins.items()}
 
 
+def assert_one_syndicated_story(db):
+    """The replicas carry one 工人日报 report three times: the e-paper's page 1 (the original),
+    中工网's reprint under a new headline with a paragraph trimmed, and people.cn's the next
+    morning with an editor's note added. Crawled by three spiders, they form one story; every
+    other article, topical neighbours included, is a story of its own."""
+    with sqlite3.connect(db) as conn:
+        conn.row_factory = sqlite3.Row
+        articles = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+        assert conn.execute("SELECT count(DISTINCT story_id) FROM articles").fetchone()[0] == articles - 2
+        (story,) = conn.execute("SELECT * FROM stories WHERE copies > 1").fetchall()
+        assert (story["copies"], story["sites"], story["site"]) == (3, 3, "工人日报")
+        assert story["original_url"].endswith("/papers/grrb/2024/05/20/1/news-2.html")
+        copies = conn.execute("SELECT url, duplicate_of FROM articles WHERE story_id = ? ORDER BY url",
+                              [story["id"]]).fetchall()
+        assert sorted(c["url"].split("/", 3)[3] for c in copies) == [
+            "c/2024-05-20/7100010.shtml", "n1/2024/0521/c67502-40230010.html", "papers/grrb/2024/05/20/1/news-2.html"]
+        assert sorted(c["duplicate_of"] or "" for c in copies) == ["", story["original_url"], story["original_url"]]
+
+
 def test_demo_crawls_every_family_into_one_database(tmp_path):
     db = tmp_path / "out" / "demo.db"
     proc = demo(tmp_path, "--db", db)
@@ -54,6 +73,7 @@ def test_demo_crawls_every_family_into_one_database(tmp_path):
     for command in NEXT:
         assert f"  {command.format(db=db)}" in lines
     assert "workercrawl serve" in proc.stdout and "Traceback" not in proc.stderr
+    assert_one_syndicated_story(db)
 
     # a re-run is incremental: same addresses, nothing stored twice, known articles not fetched again
     again = demo(tmp_path, "--db", db)
