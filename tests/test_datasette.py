@@ -93,7 +93,8 @@ def test_canned_queries(db):
     assert {"_sqlite_migrations", "article_search", "articles_fts", "meta"} <= hidden
 
 
-EXAMPLE_PARAMS = {"source": "工人日报", "name": "阮向民", "q": "工会", "since": "", "until": "", "limit": ""}
+EXAMPLE_PARAMS = {"source": "工人日报", "name": "阮向民", "q": "工会", "since": "", "until": "", "limit": "",
+                  "min_copies": "1", "story": "1"}
 
 
 def test_every_canned_query_runs_on_a_database_not_called_workercrawl(tmp_path):
@@ -214,3 +215,46 @@ def test_canned_search_explains_a_bad_query(db):
         return await ds.client.get(f"/{db.stem}/search.json?q=-工会&since=&until=&limit=")
 
     assert "add at least one word to search for" in asyncio.run(run()).text
+
+
+REPORT = [
+    "本报讯（记者 马学礼）全国总工会近日印发通知，部署各级工会在全国范围内开展“工会进万家”系列活动，推动工会工作向基层延伸。",
+    "通知要求，各级工会要围绕职工群众急难愁盼问题，组织工会干部深入企业车间、职工家庭走访慰问，面对面倾听职工诉求。",
+    "活动期间，各级工会将聚焦新就业形态劳动者、农民工和困难职工等群体，开展政策宣讲、法律咨询和技能培训等服务。",
+    "通知提出，要用好职工服务中心、户外劳动者服务站点和网上工会平台，建立职工诉求收集、办理和反馈机制。",
+    "通知强调，要把活动开展情况纳入工会工作考核，防止形式主义，确保活动取得实效，让职工感受到工会组织的温暖。",
+]
+
+
+def test_a_story_page_lists_its_copies_and_the_article_page_links_them(tmp_path):
+    path = build(tmp_path / "wc.db")
+    store = Store(path)
+    copies = [  # the e-paper's original (a day only), 中工网's reprint (new headline, a paragraph
+        # trimmed) the same day, people.cn's the next morning with an editor's note
+        ("https://www.grrb.com.cn/1.html", "全总部署开展“工会进万家”系列活动", REPORT, "工人日报", "2024-05-20"),
+        ("https://www.workercn.cn/c/9.shtml", "“工会进万家”<b>启动</b>", REPORT[:2] + REPORT[3:], "中工网",
+         "2024-05-20T10:26:40+08:00"),
+        ("http://acftu.people.com.cn/n1/9.html", "全总部署开展“工会进万家”系列活动",
+         ["【编者按】今天我们转载《工人日报》的报道。"] + REPORT[:3] + REPORT[4:], "中国工会新闻", "2024-05-21T08:15:00+08:00"),
+    ]
+    for url, title, paragraphs, site, published in copies:
+        store.add_article({"url": url, "title": title, "body": "\n".join(paragraphs), "site": site, "source": "工人日报",
+                           "published_at": published}, fetched_at="t", spider="s", run_id=None)
+    store.close()
+    from datasette.utils import tilde_encode
+
+    import sqlite3
+    (story,) = sqlite3.connect(path).execute("SELECT id FROM stories WHERE copies = 3").fetchone()
+    pages = get_all(path, [f"/wc/stories/{story}", "/wc/articles/" + tilde_encode(copies[1][0]),
+                           "/wc/articles/" + tilde_encode(url_of(1)),
+                           f"/wc/story_copies.json?_shape=array&story={story}",
+                           "/wc/most_reprinted.json?_shape=array&min_copies="])
+    story_page, article, single, listed, top = pages.values()
+    for html in (story_page.text, article.text):
+        assert html.count('<tr class="wc-original">') == 1 and "+1 d" in html and "当天 same day" in html
+        assert all(f'rel="noopener noreferrer nofollow">{url}</a>' in html for url, *_ in copies)
+        assert "“工会进万家”&lt;b&gt;启动&lt;/b&gt;" in html and "<b>启动</b>" not in html  # page text stays text
+    assert "3 copies on 3 sites" in article.text and "同一报道" not in single.text  # a single copy: no block
+    assert [(r["site"], r["delay"]) for r in listed] == [("工人日报", "original"), ("中工网", "+0 d"),
+                                                         ("中国工会新闻", "+1 d")]
+    assert [(r["story"], r["copies"], r["sites"]) for r in top] == [(story, 3, 3)]

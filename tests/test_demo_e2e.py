@@ -58,6 +58,10 @@ def assert_one_syndicated_story(db):
         assert sorted(c["url"].split("/", 3)[3] for c in copies) == [
             "c/2024-05-20/7100010.shtml", "n1/2024/0521/c67502-40230010.html", "papers/grrb/2024/05/20/1/news-2.html"]
         assert sorted(c["duplicate_of"] or "" for c in copies) == ["", story["original_url"], story["original_url"]]
+    shown = subprocess.run([sys.executable, "-m", "workercrawl.cli", "stories", "--db", str(db)], env=ENV,
+                           capture_output=True, text=True, timeout=60)
+    assert shown.returncode == 0, shown.stderr
+    assert [line.split()[0] for line in shown.stdout.splitlines()] == ["3", "original", "same", "+1"]
 
 
 def test_demo_crawls_every_family_into_one_database(tmp_path):

@@ -58,6 +58,14 @@ def test_serve_refuses_a_missing_or_foreign_database(tmp_path):
 
 # -- the browser ------------------------------------------------------------------------------------
 
+REPLICAS = ROOT / "workercrawl" / "demo" / "sites"
+SYNDICATED = [
+    ("grrb/papers/grrb/2024/05/20/1/news-2.html", "https://www.workercn.cn/papers/grrb/2024/05/20/1/news-2.html"),
+    ("workercn/c/2024-05-20/7100010.shtml", "https://www.workercn.cn/c/2024-05-20/7100010.shtml"),
+    ("acftu-people/n1/2024/0521/c67502-40230010.html", "http://acftu.people.com.cn/n1/2024/0521/c67502-40230010.html"),
+]
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     if CHROMIUM is None:
@@ -66,6 +74,9 @@ def server(tmp_path_factory):
     db = folder / "wc.db"  # not workercrawl.db: the plugin must not care
     built = workercrawl("extract", str(ROOT / "tests" / "fixtures"), "--db", str(db))
     assert built.returncode == 0, built.stderr[-2000:]
+    for page, url in SYNDICATED:  # one 工人日报 report on three sites: a story for the chart and pages
+        added = workercrawl("extract", str(REPLICAS / page), "--url", url, "--db", str(db))
+        assert added.returncode == 0, added.stderr[-2000:]
     port = free_port()
     log = open(folder / "serve.log", "w")
     proc = subprocess.Popen([sys.executable, "-m", "workercrawl.cli", "serve", str(db), "--port", str(port)],
@@ -116,14 +127,15 @@ def test_dashboard_renders_charts_with_chinese_labels(server):
     dom = chromium(server, "/wc/-/dashboard?q=" + quote("劳动竞赛"), "dashboard", height=2600)
     no_error(dom)
     charts = re.findall(r'<div class="wc-chart[^"]*" id="chart-([\w-]+)"[^>]*>(.*?)</svg>', dom, re.S)
-    assert {name for name, _ in charts} == {"per-week-site", "per-week-source", "people", "term", "runs"}
+    assert {name for name, _ in charts} == {"per-week-site", "per-week-source", "people", "term", "reprinted", "runs"}
     for name, inner in charts:
         assert "<svg" in inner and 'class="marks"' in inner, name  # vega drew into it
         assert re.search(r"<path[^>]+d=\"M", inner), name  # with marks, not an empty frame
     svg_text = " ".join(re.findall(r"<text[^>]*>([^<]+)</text>", dom))
-    for label in ("每周文章数", "按来源", "文章数", "记者/作者", "编辑", "「劳动竞赛」每月文章数", "抓取健康", "中工网"):
+    for label in ("每周文章数", "按来源", "文章数", "记者/作者", "编辑", "「劳动竞赛」每月文章数", "抓取健康", "中工网",
+                  "转载最多的报道", "中国工会新闻"):
         assert label in svg_text, label
-    assert 'data-rendered="1"' in dom and dom.count('data-rendered="1"') == 5
+    assert 'data-rendered="1"' in dom and dom.count('data-rendered="1"') == 6
 
 
 def test_article_page_search_and_table_in_the_browser(server):
@@ -159,6 +171,22 @@ def test_article_page_search_and_table_in_the_browser(server):
     assert "articles" in listed and "_sqlite_migrations" not in listed and "article_search" not in listed
     assert 'href="/wc/-/dashboard"' in database
     assert listed[0] == "articles" and "select * from articles" in database  # not _sqlite_migrations
+
+
+def test_story_page_and_an_article_in_a_story(server):
+    con = sqlite3.connect(server["db"])
+    story, copies = con.execute("SELECT id, copies FROM stories ORDER BY copies DESC LIMIT 1").fetchone()
+    con.close()
+    assert copies == 3
+    page = chromium(server, f"/wc/stories/{story}", "story")
+    no_error(page)
+    assert "全总部署开展“工会进万家”系列活动" in page and page.count('<tr class="wc-original">') == 1
+    assert all(url in page for _, url in SYNDICATED) and "+1 d" in page
+    from datasette.utils import tilde_encode
+
+    article = chromium(server, "/wc/articles/" + tilde_encode(SYNDICATED[1][1]), "article-in-story")
+    no_error(article)
+    assert "同一报道" in article and "3 copies on 3 sites" in article and f'href="/wc/stories/{story}"' in article
 
 
 def test_ci_installs_chromium_before_the_readme_test_command():

@@ -234,8 +234,14 @@ def stories_command(since, min_copies, limit, rebuild, as_json, db_path, timeout
         click.echo(f"{story['copies']} copies on {story['sites']} sites  {story['first_published_at'] or '-'}  "
                    f"{story['title']}")
         for copy in story["copies_list"]:
-            delay = "original" if copy["original"] else (
-                f"+{copy['delay_hours']:g} h" if copy["delay_hours"] is not None else "+? h")
+            if copy["original"]:
+                delay = "original"
+            elif copy["delay_hours"] is not None:
+                delay = f"+{copy['delay_hours']:g} h"
+            elif copy["delay_days"] is not None:
+                delay = "same day" if copy["delay_days"] == 0 else f"+{copy['delay_days']} d"
+            else:
+                delay = "+?"
             click.echo(f"    {delay:>10}  {strip_controls(copy['site'] or '-')}  {strip_controls(copy['url'])}")
     if not found:
         click.echo(f"no story with {min_copies} copies or more", err=True)

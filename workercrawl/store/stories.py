@@ -272,25 +272,46 @@ def _when(value: str | None):
     return when if when.tzinfo else when.replace(tzinfo=dt.timezone(dt.timedelta(hours=8)))
 
 
+def _timed(value: str | None) -> bool:
+    return bool(value and "T" in value)
+
+
 def most_reprinted(db, since: str | None = None, min_copies: int = 2, limit: int | None = 20) -> list[dict]:
     """Stories with at least min_copies copies (first published on or after `since`), most
-    copies first; each with `copies_list`: url, site, title, published_at, delay_hours (after
-    the original; None without both dates), the original first."""
+    copies first; each with `copies_list`: url, site, title, published_at, delay_hours after
+    the original (both with a time) or delay_days (one of them a day only; None without both
+    dates), the original first."""
     sql = ("SELECT id, original_url, title, site, first_published_at, copies, sites FROM stories "
            "WHERE copies >= ?" + (" AND first_published_at >= ?" if since else "")
            + " ORDER BY copies DESC, first_published_at DESC, id" + (f" LIMIT {int(limit)}" if limit else ""))
     found = []
     for row in db.execute(sql, [min_copies] + ([since] if since else [])).fetchall():
         story = dict(zip(("id", "original_url", "title", "site", "first_published_at", "copies", "sites"), row))
-        start = _when(story["first_published_at"])
-        members = []
-        for url, site, title, published in db.execute(
-                "SELECT url, site, title, published_at FROM articles WHERE story_id = ? "
-                "ORDER BY duplicate_of IS NOT NULL, published_at, url", [story["id"]]):
-            when = _when(published)
-            delay = round((when - start).total_seconds() / 3600, 1) if when and start else None
-            members.append({"url": url, "site": site, "title": title, "published_at": published,
-                            "delay_hours": delay, "original": url == story["original_url"]})
-        story["copies_list"] = members
+        story["copies_list"] = copies_of(db, story["id"], story["original_url"], story["first_published_at"])
         found.append(story)
     return found
+
+
+def copies_of(db, story_id: int, original_url: str | None = None, first_published_at: str | None = None) -> list[dict]:
+    """A story's copies, the original first: url, site, title, published_at, delay_hours after
+    the original (both with a time) or delay_days (one of them a day only), original."""
+    if original_url is None:
+        got = db.execute("SELECT original_url, first_published_at FROM stories WHERE id = ?", [story_id]).fetchone()
+        if got is None:
+            return []
+        original_url, first_published_at = got
+    start = _when(first_published_at)
+    members = []
+    for url, site, title, published in db.execute(
+            "SELECT url, site, title, published_at FROM articles WHERE story_id = ? "
+            "ORDER BY duplicate_of IS NOT NULL, published_at, url", [story_id]):
+        when = _when(published)
+        hours = days = None
+        if when and start:
+            if _timed(published) and _timed(first_published_at):
+                hours = round((when - start).total_seconds() / 3600, 1)
+            else:  # an e-paper gives a day only: hours from its midnight would be made up
+                days = (when.date() - start.date()).days
+        members.append({"url": url, "site": site, "title": title, "published_at": published,
+                        "delay_hours": hours, "delay_days": days, "original": url == original_url})
+    return members

@@ -26,6 +26,7 @@ from datasette import hookimpl
 from datasette.utils.asgi import Response
 from markupsafe import Markup, escape
 
+from .. import stories
 from ..search import query_words, register_functions, tokens
 from . import charts
 
@@ -230,6 +231,7 @@ async def article_page(datasette, database: str, url: str) -> dict | None:
             alias["link"] = _safe_link(alias["url"])
     versions = (await db.execute("SELECT count(*) FROM article_versions WHERE url = ?", [url])).first()[0] \
         if await db.table_exists("article_versions") else 0
+    story = await story_page(datasette, database, article.get("story_id")) if article.get("story_id") else None
     return {
         "row": article,
         "paragraphs": [p.strip() for p in (article.get("body") or "").split("\n") if p.strip()],
@@ -239,7 +241,37 @@ async def article_page(datasette, database: str, url: str) -> dict | None:
         "fetched_link": _safe_link(article.get("fetched_url")) if article.get("fetched_url") != article.get("url") else None,
         "aliases": aliases,
         "versions": versions,
+        "story": story if story and story["row"]["copies"] > 1 else None,
     }
+
+
+async def story_page(datasette, database: str, story_id) -> dict | None:
+    """A story's row and its copies (each with its delay after the original and a link to its
+    article page), or None."""
+    from datasette.utils import tilde_encode
+
+    db = datasette.get_database(database)
+    if not await db.table_exists("stories"):
+        return None
+    row = (await db.execute("SELECT * FROM stories WHERE id = ?", [story_id])).first()
+    if row is None:
+        return None
+    row = dict(row)
+    copies = await db.execute_fn(lambda conn: stories.copies_of(conn, row["id"], row["original_url"],
+                                                               row["first_published_at"]))
+    for copy in copies:
+        copy["page"] = f"{datasette.urls.table(database, 'articles')}/{tilde_encode(copy['url'])}"
+        copy["link"] = _safe_link(copy["url"])
+        if copy["original"]:
+            copy["delay"] = "原文 original"
+        elif copy["delay_hours"] is not None:
+            copy["delay"] = f"+{copy['delay_hours']:g} h"
+        elif copy["delay_days"] is not None:
+            copy["delay"] = "当天 same day" if copy["delay_days"] == 0 else f"+{copy['delay_days']} d"
+        else:
+            copy["delay"] = "?"
+    return {"row": row, "copies": copies,
+            "page": f"{datasette.urls.table(database, 'stories')}/{row['id']}"}
 
 
 @hookimpl
@@ -255,6 +287,12 @@ def extra_template_vars(template, database, table, columns, view_name, request, 
             pks = urlsafe_components(request.url_vars.get("pks", ""))
             if len(pks) == 1:
                 out["workercrawl_article"] = await article_page(datasette, database, pks[0])
+        if ours and view_name == "row" and table == "stories" and request is not None:
+            from datasette.utils import urlsafe_components
+
+            pks = urlsafe_components(request.url_vars.get("pks", ""))
+            if len(pks) == 1 and pks[0].isdigit():
+                out["workercrawl_story"] = await story_page(datasette, database, int(pks[0]))
         return out
 
     return inner

@@ -48,6 +48,17 @@ JOIN articles AS a ON a.url = s.url
 WHERE articles_fts MATCH workercrawl_match(:q) AND a.published_at >= '1990'
 GROUP BY month ORDER BY month"""
 
+TOP_STORIES = 15
+# The most reprinted stories, each bar split by the sites that printed a copy. The label keeps the
+# story's id: two reports can share a headline.
+REPRINTED = f"""
+WITH top AS (SELECT id, title, copies, first_published_at FROM stories WHERE copies > 1
+             ORDER BY copies DESC, first_published_at DESC, id LIMIT {TOP_STORIES})
+SELECT top.id, '#' || top.id || ' ' || substr(coalesce(top.title, ''), 1, 22) AS story,
+       coalesce(a.site, '?') AS site, count(*) AS copies, top.first_published_at
+FROM top JOIN articles AS a ON a.story_id = top.id
+GROUP BY top.id, a.site ORDER BY top.copies DESC, top.id"""
+
 RUNS = """
 SELECT id, '#' || id || ' ' || coalesce(nullif(finish_reason, ''), '未结束') AS run,
        coalesce(finish_reason, '') AS finish_reason, spider, started_at,
@@ -128,6 +139,22 @@ async def build(db, q: str) -> dict[str, dict]:
         },
         "config": CONFIG,
     }
+    reprinted = await rows(db, REPRINTED) if await db.table_exists("stories") else []
+    specs["reprinted"] = {
+        "title": f"转载最多的报道 · 前 {TOP_STORIES} 篇（按网站）",
+        "data": {"values": reprinted},
+        "mark": {"type": "bar", "tooltip": True},
+        "width": 560, "height": {"step": 22},
+        "encoding": {
+            "y": {"field": "story", "type": "nominal", "title": None, "sort": "-x"},
+            "x": {"field": "copies", "type": "quantitative", "title": "篇数（含原文）",
+                  "aggregate": "sum", "axis": {"tickMinStep": 1, "format": "d"}},
+            "color": {"field": "site", "type": "nominal", "title": "网站"},
+            "tooltip": [{"field": "story"}, {"field": "site"}, {"field": "first_published_at"},
+                        {"field": "copies", "type": "quantitative", "aggregate": "sum"}],
+        },
+        "config": CONFIG,
+    }
     specs["runs"] = {
         "title": "抓取健康 · 最近 30 次运行（文章与拒绝原因）",
         "data": {"values": await rows(db, RUNS)},
@@ -148,6 +175,7 @@ async def build(db, q: str) -> dict[str, dict]:
         "per-week-source": "Articles per week by 来源, the eight commonest sources; the rest as 其他.",
         "people": "Top reporters and editors (article_people).",
         "term": "Articles per month containing the search term (the same matching as the search query).",
+        "reprinted": "The most reprinted stories (one report on several papers and sites), copies per site; the original counts as one.",
         "runs": "Crawl health: articles stored and pages rejected (by reason) in each run; the label is the run's finish_reason.",
     }
     for key, spec in specs.items():
