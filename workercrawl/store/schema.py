@@ -323,11 +323,6 @@ def _stories(db: Database) -> None:
     db["articles"].add_column("story_id", int)
     db["articles"].add_column("duplicate_of", str)  # the original's URL; NULL for the original
     db["articles"].create_index(["story_id"], find_unique_name=True)
-    db["story_signatures"].create(
-        {"url": str, "story_id": int, "content_hash": str, "shingles": int, "signature": bytes},
-        pk="url",
-    )
-    db["story_bands"].create({"band": int, "hash": int, "url": str})
-    db["story_bands"].create_index(["hash"], find_unique_name=True)
-    db["story_bands"].create_index(["url"], find_unique_name=True)
+    for statement in stories.SCHEMA:  # the LSH index (a WITHOUT ROWID table: plain SQL)
+        db.execute(statement)
     stories.rebuild(db.conn)

@@ -8,9 +8,8 @@ copy whose site is the paper named as 来源, then the first seen).
 
 How copies are found (chosen by measurement, bench/stories.py, docs/benchmarks.md):
 MinHash over character 5-shingles of the clean body (punctuation and spaces dropped), 64
-hash functions, LSH in 16 bands of 4 rows. Each band's hash is one row of the indexed table
-`story_bands`: an article's candidates are one indexed lookup (16 keys, the newest PER_KEY
-rows of each), never a scan. A candidate is a copy when the estimated containment of the
+hash functions, LSH in 16 bands of 4 rows. Each band's hash is one row of `story_bands`, keyed by hash: an article's
+candidates are one indexed lookup (16 keys, the newest PER_KEY rows of each), never a scan. A candidate is a copy when the estimated containment of the
 shorter body in the longer is at least CONTAINMENT, the shorter is at least LENGTH_RATIO of
 the longer (an e-paper 导读 snippet of a report is not a copy of it), and at least SENTENCES
 of the shorter's text is in sentences the longer has verbatim (a trimmed copy, one with an
@@ -170,6 +169,25 @@ def _is_source_site(site: str | None, source: str | None) -> bool:
     return bool(site and source and (site == source or site in source or source in site))
 
 
+# The LSH index. Bands point at signatures by integer id, and a band's number is inside its hash:
+# 16 rows of two integers per article in a WITHOUT ROWID table (no URL repeated 16 times, no
+# second index); a signature's old bands are found again from the signature itself.
+SCHEMA = (
+    "CREATE TABLE story_signatures (id INTEGER PRIMARY KEY, url TEXT NOT NULL UNIQUE, story_id INTEGER, "
+    "content_hash TEXT, shingles INTEGER, signature BLOB)",
+    "CREATE TABLE story_bands (hash INTEGER NOT NULL, signature_id INTEGER NOT NULL, "
+    "PRIMARY KEY (hash, signature_id)) WITHOUT ROWID",
+)
+_NEWEST = " UNION ALL ".join(
+    f"SELECT * FROM (SELECT signature_id FROM story_bands WHERE hash = ? ORDER BY signature_id DESC LIMIT {PER_KEY})"
+    for _ in range(BANDS))
+_CANDIDATES = (
+    "SELECT s.url, s.story_id, s.shingles, s.signature FROM "
+    f"(SELECT signature_id AS id, count(*) AS shared FROM ({_NEWEST}) GROUP BY signature_id "
+    f"ORDER BY shared DESC, signature_id DESC LIMIT {VERIFIED}) AS c JOIN story_signatures AS s ON s.id = c.id "
+    "ORDER BY c.shared DESC, c.id DESC")
+
+
 def assign(db, rows: list[dict]) -> set[int]:
     """Give each articles row (url, body, content_hash) a story: the story of a stored copy,
     else a new one; then refresh the stories touched. Rows whose body did not change keep
@@ -177,26 +195,22 @@ def assign(db, rows: list[dict]) -> set[int]:
     touched: set[int] = set()
     for row in rows:
         url = row["url"]
-        old = db.execute("SELECT story_id, content_hash FROM story_signatures WHERE url = ?", [url]).fetchone()
+        old = db.execute("SELECT id, story_id, content_hash, signature FROM story_signatures WHERE url = ?",
+                         [url]).fetchone()
         if old is not None:
-            touched.add(old[0])
-            if old[1] == row.get("content_hash"):
+            touched.add(old[1])
+            if old[2] == row.get("content_hash"):
                 continue  # the same body: the same story (its date may have moved: refreshed below)
-            db.execute("DELETE FROM story_bands WHERE url = ?", [url])
-            db.execute("DELETE FROM story_signatures WHERE url = ?", [url])
+            if old[3] is not None:
+                db.executemany("DELETE FROM story_bands WHERE hash = ? AND signature_id = ?",
+                               [(key, old[0]) for key in band_keys(_blob_sig(old[3]))])
+            db.execute("DELETE FROM story_signatures WHERE id = ?", [old[0]])
         found = signature(row.get("body") or "")
         story, keys = None, []
         if found is not None:
             sig, n = found
             keys = band_keys(sig)
-            newest = " UNION ALL ".join(
-                f"SELECT * FROM (SELECT url FROM story_bands WHERE hash = ? ORDER BY rowid DESC LIMIT {PER_KEY})"
-                for _ in keys)
-            candidates = db.execute(
-                "SELECT s.url, s.story_id, s.shingles, s.signature FROM "
-                f"(SELECT url, count(*) AS shared FROM ({newest}) WHERE url != ? GROUP BY url "
-                f"ORDER BY shared DESC LIMIT {VERIFIED}) AS c JOIN story_signatures s ON s.url = c.url",
-                keys + [url]).fetchall()
+            candidates = db.execute(_CANDIDATES, keys).fetchall()
 
             def body_of(other_url):
                 return lambda: (db.execute("SELECT body FROM articles WHERE url = ?", [other_url]).fetchone()
@@ -206,13 +220,13 @@ def assign(db, rows: list[dict]) -> set[int]:
                             for other_url, other_story, m, blob in candidates if blob is not None])
         if story is None:
             story = db.execute("INSERT INTO stories (original_url, copies) VALUES (?, 1)", [url]).lastrowid
-        db.execute("INSERT INTO story_signatures (url, story_id, content_hash, shingles, signature) "
-                   "VALUES (?, ?, ?, ?, ?)",
-                   [url, story, row.get("content_hash"), found[1] if found else 0,
-                    _sig_blob(found[0]) if found else None])
+        signature_id = db.execute(
+            "INSERT INTO story_signatures (url, story_id, content_hash, shingles, signature) VALUES (?, ?, ?, ?, ?)",
+            [url, story, row.get("content_hash"), found[1] if found else 0,
+             _sig_blob(found[0]) if found else None]).lastrowid
         if keys:
-            db.executemany("INSERT INTO story_bands (band, hash, url) VALUES (?, ?, ?)",
-                           [(band, key, url) for band, key in enumerate(keys)])
+            db.executemany("INSERT OR IGNORE INTO story_bands (hash, signature_id) VALUES (?, ?)",
+                           [(key, signature_id) for key in keys])
         db.execute("UPDATE articles SET story_id = ? WHERE url = ?", [story, url])
         touched.add(story)
     refresh(db, touched)
