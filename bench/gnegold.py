@@ -23,6 +23,9 @@ sees on the page (title, time, source, names). One JSON file per page in bench/g
 
     python bench/gnegold.py show 163/1        the gold a recipe yields (to check it by eye)
     python bench/gnegold.py check             every recipe resolves to a non-empty body
+    python bench/gnegold.py --corpus real show 001-gov-kaili-zhaopin
+                                              the same for ../shared/bench/real-zh-dev, gold in
+                                              bench/real-gold/ ("page": "pages/001-....html")
 """
 
 from __future__ import annotations
@@ -42,6 +45,10 @@ from workercrawl.quality import Case  # noqa: E402
 
 PAGES = ROOT.parent / "shared" / "bench" / "gne" / "pages"
 GOLD = ROOT / "bench" / "gne-gold"
+# Issue 16's development corpus: real pages nobody here wrote, annotated the same way.
+REAL_PAGES = ROOT.parent / "shared" / "bench" / "real-zh-dev"
+REAL_GOLD = ROOT / "bench" / "real-gold"
+CORPORA = {"gne": (GOLD, PAGES), "real": (REAL_GOLD, REAL_PAGES)}
 _BLOCKS = {
     "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "table", "tr", "td",
     "th", "section", "article", "blockquote", "pre", "figure", "figcaption", "dd", "dt", "hr",
@@ -92,7 +99,7 @@ def gold_body(html: bytes, recipe: dict) -> str:
     return "\n".join(lines)
 
 
-def load_cases(gold_dir: Path = GOLD, pages_dir: Path = PAGES) -> list[Case]:
+def load_cases(gold_dir: Path = GOLD, pages_dir: Path = PAGES, corpus: str = "gne") -> list[Case]:
     """Annotated pages as quality Cases (gold body rebuilt from the page); [] without ../shared."""
     cases = []
     if not pages_dir.is_dir():
@@ -108,27 +115,39 @@ def load_cases(gold_dir: Path = GOLD, pages_dir: Path = PAGES) -> list[Case]:
         spec = dict(spec, url=url)
         if spec.get("status", "article") == "article":
             spec["expected"] = dict(spec.get("expected") or {}, body=gold_body(html, spec["body"]))
-        cases.append(Case(name=f"gne/{path.stem}", html=html, url=url, spec=spec))
+        cases.append(Case(name=f"{corpus}/{path.stem}", html=html, url=url, spec=spec))
     return cases
 
 
+def corpus_cases(corpus: str) -> list[Case]:
+    gold_dir, pages_dir = CORPORA[corpus]
+    return load_cases(gold_dir, pages_dir, corpus)
+
+
 def main(argv: list[str]) -> int:
+    corpus = "gne"
+    if argv[:1] == ["--corpus"] and len(argv) > 1:
+        corpus, argv = argv[1], argv[2:]
+        if corpus not in CORPORA:
+            print(f"unknown corpus {corpus!r}; one of {', '.join(CORPORA)}", file=sys.stderr)
+            return 2
+    gold_dir = CORPORA[corpus][0]
     if argv[:1] == ["show"] and len(argv) == 2:
-        name = argv[1].replace("/", "-").removesuffix(".html")
-        for case in load_cases():
-            if case.name == f"gne/{name}":
+        name = Path(argv[1]).name.removesuffix(".html") if corpus == "real" else argv[1].replace("/", "-").removesuffix(".html")
+        for case in corpus_cases(corpus):
+            if case.name == f"{corpus}/{name}":
                 print(json.dumps({k: v for k, v in case.spec.items() if k != "body"}, ensure_ascii=False, indent=2))
                 return 0
-        print(f"no annotation bench/gne-gold/{name}.json (or its page is missing)", file=sys.stderr)
+        print(f"no annotation {gold_dir.relative_to(ROOT)}/{name}.json (or its page is missing)", file=sys.stderr)
         return 2
     if argv[:1] == ["check"]:
         bad = 0
-        for case in load_cases():
+        for case in corpus_cases(corpus):
             body = case.expected.get("body", "")
             if case.spec.get("status", "article") == "article" and len(body) < 50:
                 print(f"{case.name}: gold body has {len(body)} characters")
                 bad += 1
-        print(f"{len(load_cases())} annotated pages, {bad} with a suspect body")
+        print(f"{len(corpus_cases(corpus))} annotated pages, {bad} with a suspect body")
         return 1 if bad else 0
     print(__doc__)
     return 2

@@ -1,10 +1,14 @@
 """Extraction quality, side by side: workercrawl, bare trafilatura, readability-lxml, GNE.
 
-    python bench/quality.py [--corpus fixtures|holdout|gne|aeb|all] [--json bench/results/quality.json]
+    python bench/quality.py [--corpus fixtures|holdout|gne|real|aeb|all] [--json bench/results/quality.json]
 
 Chinese corpora (tests/fixtures, tests/holdout, and the 62 real pages of ../shared/bench/gne
 with our annotations in bench/gne-gold, see bench/gnegold.py): body token P/R/F1 (each CJK
 character a token) and exact-match rates per field, as tests/test_quality.py computes them.
+The real-zh-dev corpus (../shared/bench/real-zh-dev, 100 real pages nobody here wrote, gold in
+bench/real-gold): the same, plus the rates issue 16 tracks — names output that are not names
+of the gold (authors_false_names, editors_false_names), sources where the page names none
+(source_invented), articles keeping boilerplate (residue) and the time to the minute.
 AEB (../shared/bench/aeb, English, when present): body P/R/F1 by AEB's 4-token shingles.
 A tool's failure on a page (exception, nothing extracted) scores 0 on that page.
 """
@@ -19,6 +23,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
+from gnegold import corpus_cases  # noqa: E402
 from gnegold import load_cases as gne_cases  # noqa: E402
 from tools import available  # noqa: E402
 
@@ -71,13 +76,15 @@ def aeb(tools: dict, limit: int | None = None) -> dict:
 
 
 COLUMNS = ("pages", "body_precision", "body_recall", "body_f1", "title", "published_day", "published_at", "source", "authors", "editors", "status_ok")
+REAL_COLUMNS = ("pages", "body_f1", "title", "published_day", "published_minute", "source", "source_invented",
+                "authors", "authors_false_names", "editors", "editors_false_names", "residue", "status_ok")
 
 
-def table(title: str, results: dict) -> str:
-    lines = [f"\n## {title}\n", "| tool | " + " | ".join(COLUMNS) + " |", "|---" * (len(COLUMNS) + 1) + "|"]
+def table(title: str, results: dict, columns: tuple = COLUMNS) -> str:
+    lines = [f"\n## {title}\n", "| tool | " + " | ".join(columns) + " |", "|---" * (len(columns) + 1) + "|"]
     for tool, figures in results.items():
         cells = []
-        for column in COLUMNS:
+        for column in columns:
             value = figures.get(column)
             cells.append("—" if value is None else (str(value) if isinstance(value, int) else f"{value:.3f}"))
         lines.append(f"| {tool} | " + " | ".join(cells) + " |")
@@ -86,7 +93,7 @@ def table(title: str, results: dict) -> str:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--corpus", default="all", choices=["fixtures", "holdout", "gne", "aeb", "all"])
+    parser.add_argument("--corpus", default="all", choices=["fixtures", "holdout", "gne", "real", "aeb", "all"])
     parser.add_argument("--tools", default=",".join(available()), help="comma-separated tool names")
     parser.add_argument("--json", default=str(ROOT / "bench" / "results" / "quality.json"))
     args = parser.parse_args(argv)
@@ -101,6 +108,11 @@ def main(argv=None) -> int:
     if cases:
         results["gne"] = chinese(cases, tools)
         print(table(f"gne: {len(cases)} real pages (../shared/bench/gne, gold in bench/gne-gold)", results["gne"]))
+    cases = corpus_cases("real") if args.corpus in ("real", "all") else []
+    if cases:
+        results["real"] = chinese(cases, tools)
+        print(table(f"real: {len(cases)} real pages (../shared/bench/real-zh-dev, gold in bench/real-gold)",
+                    results["real"], REAL_COLUMNS))
     if args.corpus in ("aeb", "all") and AEB.is_dir():
         aeb_tools = {k: v for k, v in tools.items() if k != "gne"}  # GNE targets Chinese pages only
         results["aeb"] = aeb(aeb_tools)

@@ -75,3 +75,19 @@ def test_no_boilerplate_in_any_body(scores):
 def test_article_text_is_kept(scores):
     missing = {s.name: s.missing_with for s in scores if s.missing_with}
     assert not missing
+
+
+def test_issue_16_rates_false_names_invented_sources_residue_and_minutes():
+    from workercrawl.quality import Case, score, summarize
+
+    spec = {"expected": {"body": "正文第一段。", "title": "题", "source": None, "authors": ["方敏", "王乐文"],
+                         "editors": [], "published_at": "2024-05-20T09:41:00+08:00"},
+            "without": ["扫码关注"]}
+    case = Case(name="x", html=b"", url="http://x", spec=spec)
+    got = score(case, {"status": "article", "body": "正文第一段。扫码关注", "title": "题", "source": "收录于合集",
+                       "authors": ["方敏", "发布于北京经济日报官方账号"], "editors": [],
+                       "published_at": "2024-05-20T09:41+08:00"})
+    assert got.fields["published_minute"][0] and not got.fields["published_at"][0]
+    rates = summarize([got])
+    assert rates["authors_false_names"] == 0.5 and rates["authors_names_output"] == 2
+    assert rates["source_invented"] == 1.0 and rates["residue"] == 1.0 and rates["editors_false_names"] == 0.0

@@ -135,3 +135,31 @@ def test_ignored_requests_count_as_failed_fetches_robots_and_offsite_do_not():
                                                       "workercrawl/fetched": 1}, spider="sites", site="nfgb"))
     assert "3 fetches failed" in verdict.line() and verdict.status == "degraded"
     assert "errors: 3 fetches failed after retries (ignored 2, timeout 1)" in verdict.line()
+
+
+def test_coverage_is_judged_against_the_same_sites_earlier_runs(tmp_path):
+    """`sites` serves many sites: a site's first run was judged DEGRADED against the publish-time
+    coverage of other sites. Now each site has its own baseline, and a first run has none."""
+    store = Store(tmp_path / "w.db")
+    try:
+        def run(site, articles):
+            run_id = store.start_run("sites", {"site": site}, site=site)
+            for n, (time_, source) in enumerate(articles):
+                store.add_article({"url": f"https://{site}.example.cn/c/{run_id}-{n}.html", "title": f"标题{n}",
+                                   "body": f"{site}正文{run_id}-{n}", "published_at": time_, "source": source},
+                                  fetched_at="t", spider="sites", run_id=run_id)
+            store.flush()
+            store.finish_run(run_id, "finished", {"workercrawl/article_links": 10, "workercrawl/articles": len(articles),
+                                                  "workercrawl/fetched": 5})
+            return run_id
+
+        timed = [("2024-05-20T09:00:00+08:00", "工人日报")] * 4
+        dated = [("2024-05-20", "南方工报")] * 4
+        assert health.judge(store, run("nfgb-like", timed)).ok
+        first = health.judge(store, run("bjzgh-like", dated))  # another site, no times: its own first run
+        assert first.ok, first.line()
+        assert health.judge(store, run("bjzgh-like", dated)).ok  # the same as its own baseline
+        worse = health.judge(store, run("nfgb-like", dated))
+        assert worse.status == "degraded" and "have a publish time" in worse.line()
+    finally:
+        store.close()

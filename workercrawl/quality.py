@@ -113,6 +113,9 @@ def score(case: Case, result: dict) -> Score:
         # the day alone: what tools that return no time (trafilatura) can be compared on
         got, want = str(result.get("published_at") or "")[:10], str(case.expected["published_at"] or "")[:10]
         fields["published_day"] = (got == want, got or None, want or None)
+        # to the minute: gold shows seconds only where the page does; a tool that adds :00 is right
+        got, want = _minute(result.get("published_at")), _minute(case.expected["published_at"])
+        fields["published_minute"] = (got == want, got, want)
     if "images" in case.expected:
         got = len(result.get("images") or [])
         fields["images"] = (got == case.expected["images"], got, case.expected["images"])
@@ -122,6 +125,32 @@ def score(case: Case, result: dict) -> Score:
         missing_with=[s for s in case.spec.get("with", []) if norm_space(s) not in flat],
         leaked_without=[s for s in case.spec.get("without", []) if norm_space(s) in flat],
     )
+
+
+def _minute(value) -> str | None:
+    """An ISO time cut to the minute, its offset kept (a day alone stays a day)."""
+    text = str(value or "")
+    if not text:
+        return None
+    if "T" not in text:
+        return text[:10]
+    offset = text[19:] if len(text) > 19 and text[16] == ":" else text[16:]
+    return text[:16] + offset
+
+
+def _names_rates(articles: list[Score], field_name: str) -> dict:
+    """Over the names a tool output for a field: the share not in the gold (false positives),
+    and how many it output; pages whose gold leaves the field out are not rated."""
+    output = wrong = 0
+    for s in articles:
+        if field_name not in s.fields:
+            continue
+        _, got, want = s.fields[field_name]
+        got = got if isinstance(got, list) else ([got] if got else [])
+        want = set(want if isinstance(want, list) else ([want] if want else []))
+        output += len(got)
+        wrong += sum(1 for name in got if name not in want)
+    return {f"{field_name}_false_names": wrong / output if output else 0.0, f"{field_name}_names_output": output}
 
 
 def summarize(scores: list[Score]) -> dict:
@@ -137,4 +166,11 @@ def summarize(scores: list[Score]) -> dict:
             out[name] = sum(rated) / len(rated)
         out["without_leaks"] = sum(len(s.leaked_without) for s in articles)
         out["with_missing"] = sum(len(s.missing_with) for s in articles)
+        # boilerplate residue: the share of articles whose body keeps a `without` snippet
+        out["residue"] = sum(1 for s in articles if s.leaked_without) / len(articles)
+        for name in ("authors", "editors"):
+            out.update(_names_rates(articles, name))
+        # a source where the page names none: invented
+        unnamed = [s for s in articles if "source" in s.fields and not s.fields["source"][2]]
+        out["source_invented"] = (sum(1 for s in unnamed if s.fields["source"][1]) / len(unnamed)) if unnamed else 0.0
     return out
