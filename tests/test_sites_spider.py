@@ -135,7 +135,8 @@ def test_gbk_list_page_with_charset_hint_and_mirror_links():
     sp = spider(site="acftu-people", start_url=f"{BASE}/GB/67502/index.html")
     result = list(sp.parse_nav(page("acftu-people", "GB/67502/index.html", meta={"list_page": 1})))
     assert out(result, "parse_article") == [
-        "/n1/2024/0520/c67502-40230001.html", "/n1/2024/0519/c67502-40230002.html", "/n1/2024/0518/c67502-40230003.html"]
+        "/n1/2024/0521/c67502-40230010.html", "/n1/2024/0520/c67502-40230001.html", "/n1/2024/0519/c67502-40230002.html",
+        "/n1/2024/0518/c67502-40230003.html"]
     assert out(result, "parse_nav") == ["/GB/67502/index2.html"]  # found by its GBK text 下一页
     assert sp.crawler.stats.get_value("workercrawl/offsite_links") == 2  # spam mirror, the real host
     assert all(r.meta["nav"]["charset"] == "gbk" for r in result if r.callback.__name__ == "parse_article")

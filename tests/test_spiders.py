@@ -78,6 +78,7 @@ def test_new_list_page_one(workercn):
     page = response("workercn", "acftu/index.html", f"{BASE}/acftu", charset="utf-8", meta={"list_page": 1})
     out = list(workercn.parse_nav(page))
     assert article_urls(out) == [
+        f"{BASE}/c/2024-05-20/7100010.shtml",
         f"{BASE}/c/2024-05-20/7100001.shtml",
         f"{BASE}/c/2024-05-20/7100002.shtml",
         f"{BASE}/c/2024-05-19/7100003.shtml",
@@ -150,7 +151,7 @@ def test_max_list_pages_stops_pagination_and_max_pages_caps_requests():
     page = response("workercn", "acftu/index.html", f"{BASE}/acftu", charset="utf-8", meta={"list_page": 1})
     capped = spider(WorkercnSpider, start_url=f"{BASE}/acftu", max_list_pages="1")
     out = list(capped.parse_nav(page))
-    assert list_urls(out) == [] and len(article_urls(out)) == 8
+    assert list_urls(out) == [] and len(article_urls(out)) == 9
     assert spider(WorkercnSpider).max_list_pages == 50  # sites.toml [sites] default
     # max_pages: requests per run, as for every site (the start page is one of them)
     few = spider(WorkercnSpider, start_url=f"{BASE}/acftu", max_pages="3")
