@@ -71,7 +71,7 @@ def _extract(body, url, headers, more_pages) -> Article | Rejection:
     page_lines = lines(tree)  # the whole tree: a stray </body> can leave the article outside <body>
     enp = _enpproperty(html) if profile and profile.enpproperty else {}
 
-    title = enp.get("title") or headline.find_title(tree, profile.title if profile else ())
+    title = enp.get("title") or headline.find_title(tree, profile.title if profile else (), page_lines)
     generic = profiles.generic()
     pretitle = (_first_text(tree, profile.pretitle if profile else ()) or enp.get("introtitle") or enp.get("pretitle")
                 or _headline_part(tree, generic.pretitle, title))
