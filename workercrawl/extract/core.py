@@ -129,14 +129,14 @@ def _extract(body, url, headers, more_pages) -> Article | Rejection:
         tree, home, profile.site if profile else None, profiles.site_for_host(home), title)
     if profile and profile.authors:
         found.authors = normalize_names([text_of(el) for el in select(tree, profile.authors)]) + found.authors
-    rejection = verdict.not_article(tree, url, title, paragraphs, encoding, cleaned.links, cleaned.dates)
-    if rejection:
-        return rejection
-
     data = pagedata.PageData(tree)
     published = _published_at(tree, url, profile, enp, found, data)
     if not published and signed_by_office(paragraphs[:-1], paragraphs[-1] if paragraphs else ""):
         published = normalize_datetime(paragraphs[-1])  # a notice dated only by its signature
+    rejection = verdict.not_article(tree, url, title, paragraphs, encoding, cleaned.links, cleaned.dates,
+                                    page_lines=page_lines, dated=bool(published))
+    if rejection:
+        return rejection
     page_no, page_name = cleaned.page_no, cleaned.page_name
     if profile and profile.date_from_url and not page_name:
         number = _url_page(url, profile)
