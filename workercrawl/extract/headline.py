@@ -96,17 +96,22 @@ def find_title(tree, selectors=(), page_lines=None) -> str:
             return text
     head, _ = split_title_tag(title_tag(tree))
     og = meta_content(tree, "og:title")
-    references = [compact(x) for x in (head, og and split_title_tag(og)[0], title_tag(tree)) if x]
+    references = [_fold(x) for x in (head, og and split_title_tag(og)[0], title_tag(tree)) if x]
     first_h1 = first_h2 = None
+    partial = None
     for el in _candidates(tree):
         text = text_of(el)
-        key = compact(text)
-        if 4 <= len(key) <= 120 and any(key == r or (len(key) >= 6 and (r.startswith(key) or r.endswith(key))) for r in references):
+        key = _fold(text)
+        if 4 <= len(key) <= 120 and key in references:
             return text
-        if first_h1 is None and el.tag == "h1" and 6 <= len(key) <= 80:
+        if partial is None and 6 <= len(key) <= 120 and any(r.startswith(key) or r.endswith(key) for r in references):
+            partial = text  # a part of <title>: the headline unless one shows it whole
+        if first_h1 is None and el.tag == "h1" and 6 <= len(compact(text)) <= 80:
             first_h1 = text
-        if first_h2 is None and el.tag == "h2" and 8 <= len(key) <= 80:
+        if first_h2 is None and el.tag == "h2" and 8 <= len(compact(text)) <= 80:
             first_h2 = text
+    if partial:
+        return partial
     _, suffix = split_title_tag(title_tag(tree))
     if len(compact(head)) <= 6:  # <title> names only the section ('新闻动态--某学会官网')
         dated = _dated_heading(tree)
@@ -119,6 +124,15 @@ def find_title(tree, selectors=(), page_lines=None) -> str:
     if not suffix and len(compact(head)) < 12 and (first_h1 or first_h2):
         return first_h1 or first_h2  # <title> holds only the site's name
     return head or first_h1 or (og or "")
+
+
+_QUOTES = str.maketrans("“”„‘’「」『』", "\"\"\"''\"\"\"\"")
+
+
+def _fold(text: str) -> str:
+    """Compact text with curly and corner quotes made straight: <title> often has the one,
+    the heading the other ('开启"提速降费"' / '开启“提速降费”')."""
+    return compact(text).translate(_QUOTES)
 
 
 def _site_only(head: str, suffix: list[str]) -> bool:
