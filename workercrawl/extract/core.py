@@ -71,7 +71,7 @@ def _extract(body, url, headers, more_pages) -> Article | Rejection:
     page_lines = lines(tree)  # the whole tree: a stray </body> can leave the article outside <body>
     enp = _enpproperty(html) if profile and profile.enpproperty else {}
 
-    title = enp.get("title") or headline.find_title(tree, profile.title if profile else ())
+    title = enp.get("title") or headline.find_title(tree, profile.title if profile else (), page_lines)
     generic = profiles.generic()
     pretitle = (_first_text(tree, profile.pretitle if profile else ()) or enp.get("introtitle") or enp.get("pretitle")
                 or _headline_part(tree, generic.pretitle, title))
@@ -129,14 +129,14 @@ def _extract(body, url, headers, more_pages) -> Article | Rejection:
         tree, home, profile.site if profile else None, profiles.site_for_host(home), title)
     if profile and profile.authors:
         found.authors = normalize_names([text_of(el) for el in select(tree, profile.authors)]) + found.authors
-    rejection = verdict.not_article(tree, url, title, paragraphs, encoding, cleaned.links, cleaned.dates)
-    if rejection:
-        return rejection
-
     data = pagedata.PageData(tree)
     published = _published_at(tree, url, profile, enp, found, data)
     if not published and signed_by_office(paragraphs[:-1], paragraphs[-1] if paragraphs else ""):
         published = normalize_datetime(paragraphs[-1])  # a notice dated only by its signature
+    rejection = verdict.not_article(tree, url, title, paragraphs, encoding, cleaned.links, cleaned.dates,
+                                    page_lines=page_lines, dated=bool(published))
+    if rejection:
+        return rejection
     page_no, page_name = cleaned.page_no, cleaned.page_name
     if profile and profile.date_from_url and not page_name:
         number = _url_page(url, profile)

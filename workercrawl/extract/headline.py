@@ -6,7 +6,7 @@ import re
 from urllib.parse import urlsplit
 
 from .dom import classed, meta_content, select, text_of
-from .normalize import DATE_RE
+from .normalize import DATE_RE, US_DATE_RE as _US_DATE
 from .text import CJK_RE, compact, norm_space
 
 _TITLE_SEPS = (" - ", " – ", " — ", " _ ", " | ", " ｜ ", "--", "——", "－", "-", "_", "|", "｜")
@@ -83,8 +83,10 @@ def _all(tree, selectors):
         yield from select(tree, selector)
 
 
-def find_title(tree, selectors=()) -> str:
-    """Profile selector, else the heading that agrees with <title>, else <title>'s head."""
+def find_title(tree, selectors=(), page_lines=None) -> str:
+    """Profile selector, else the heading that agrees with <title>, else <title>'s head —
+    unless <title> names only the site and bold or large text over the date or the first
+    paragraph is the headline (old table templates: `page_lines` are the page's lines)."""
     whole = compact(title_tag(tree))
     for el in _all(tree, selectors):
         text = text_of(el)
@@ -94,25 +96,100 @@ def find_title(tree, selectors=()) -> str:
             return text
     head, _ = split_title_tag(title_tag(tree))
     og = meta_content(tree, "og:title")
-    references = [compact(x) for x in (head, og and split_title_tag(og)[0], title_tag(tree)) if x]
+    references = [_fold(x) for x in (head, og and split_title_tag(og)[0], title_tag(tree)) if x]
     first_h1 = first_h2 = None
+    partial = None
     for el in _candidates(tree):
         text = text_of(el)
-        key = compact(text)
-        if 4 <= len(key) <= 120 and any(key == r or (len(key) >= 6 and (r.startswith(key) or r.endswith(key))) for r in references):
+        key = _fold(text)
+        if 4 <= len(key) <= 120 and key in references:
             return text
-        if first_h1 is None and el.tag == "h1" and 6 <= len(key) <= 80:
+        if partial is None and 6 <= len(key) <= 120 and any(r.startswith(key) or r.endswith(key) for r in references):
+            partial = text  # a part of <title>: the headline unless one shows it whole
+        if first_h1 is None and el.tag == "h1" and 6 <= len(compact(text)) <= 80:
             first_h1 = text
-        if first_h2 is None and el.tag == "h2" and 8 <= len(key) <= 80:
+        if first_h2 is None and el.tag == "h2" and 8 <= len(compact(text)) <= 80:
             first_h2 = text
+    if partial:
+        return partial
     _, suffix = split_title_tag(title_tag(tree))
     if len(compact(head)) <= 6:  # <title> names only the section ('新闻动态--某学会官网')
         dated = _dated_heading(tree)
         if dated:
             return dated
+    if page_lines and _site_only(head, suffix):
+        shown = emphasized_headline(page_lines, whole)
+        if shown:
+            return shown
     if not suffix and len(compact(head)) < 12 and (first_h1 or first_h2):
         return first_h1 or first_h2  # <title> holds only the site's name
     return head or first_h1 or (og or "")
+
+
+_QUOTES = str.maketrans("“”„‘’「」『』", "\"\"\"''\"\"\"\"")
+
+
+def _fold(text: str) -> str:
+    """Compact text with curly and corner quotes made straight: <title> often has the one,
+    the heading the other ('开启"提速降费"' / '开启“提速降费”')."""
+    return compact(text).translate(_QUOTES)
+
+
+def _site_only(head: str, suffix: list[str]) -> bool:
+    """A <title> that cannot be the headline: short with no suffix ('网易娱乐', '显示',
+    'Blog统计'), or no Chinese at all ('CCTV.com', 'China')."""
+    key = compact(head)
+    return (not suffix and len(key) < 12) or not CJK_RE.search(head)
+
+
+_EMPHASIS_TAGS = {"b", "strong", "h1", "h2", "h3", "h4", "h5", "h6"}
+_BIG_FONT = re.compile(r"font-size\s*:\s*(?:(1[6-9]|[2-4]\d)px|(1[2-9]|2\d)pt|x?x-large|large)|font-weight\s*:\s*(?:bold|[6-9]00)", re.I)
+_TITLE_CLASS = re.compile(r"title|biaoti|^bt\d*$|headline|^tit", re.I)
+_PROSE = re.compile(r"[。！？]")
+
+
+def _emphasis(el) -> bool:
+    """Bold or large: <b>, <strong>, <hN>, <font size=4+>, a big or bold style, a title class."""
+    tag = el.tag
+    if tag in _EMPHASIS_TAGS:
+        return True
+    if tag == "font" and re.match(r"^\+?[4-7]$", (el.get("size") or "").strip()):
+        return True
+    return bool(_BIG_FONT.search(el.get("style") or "") or _TITLE_CLASS.search(el.get("class") or ""))
+
+
+def _emphasized(line) -> bool:
+    """The whole line is set bold or large: its block, or one element inside holding all its text."""
+    el = line.element
+    if el is None or not isinstance(el.tag, str):
+        return False
+    if _emphasis(el):
+        return True
+    for inner in el.iter("b", "strong", "font", "span", "h1", "h2", "h3", "h4", "h5", "h6"):
+        if inner is not el and _emphasis(inner) and compact(inner.text_content()) == line.key:
+            return True
+    return False
+
+
+def emphasized_headline(page_lines, whole_title: str = "") -> str | None:
+    """Bold or large text directly above a date line or the first paragraph: the headline of
+    an old table template whose <title> names only the site. One that <title> contains wins."""
+    whole = compact(whole_title)
+    found = []
+    for index, line in enumerate(page_lines):
+        key = line.key
+        if not (4 <= len(key) <= 80) or line.link_chars * 2 >= len(line.text) or _PROSE.search(key[:-1]):
+            continue
+        if DATE_RE.search(line.text) or not CJK_RE.search(line.text) or not _emphasized(line):
+            continue
+        after = page_lines[index + 1: index + 4]
+        dated = any(DATE_RE.search(l.text[:80]) or _US_DATE.search(l.text[:80]) for l in after[:2])
+        prose = any(len(l.key) >= 40 and _PROSE.search(l.key) for l in after)
+        if dated or prose:
+            if whole and key in whole:
+                return line.text
+            found.append((not dated, index, line.text))
+    return min(found)[2] if found else None
 
 
 def _dated_heading(tree) -> str | None:

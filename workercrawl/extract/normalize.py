@@ -34,13 +34,31 @@ def make_iso(y, m, d, H=None, M=None, S=None) -> str | None:
     return f"{day.isoformat()}T{moment.isoformat()}{TZ}"
 
 
+# Old ASP/.NET templates print the server's US-locale time: '发布日期： 7/5/2005 9:23:57 PM'
+US_DATE_RE = re.compile(
+    r"(?<![\d/])(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>(?:19|20)\d{2})(?![\d/])"
+    r"(?:\s+(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?(?:\s*(?P<p>[AaPp][Mm]))?)?"
+)
+
+
 def parse_datetime(text: str) -> str | None:
     """First date (with its time, when one follows) in free text, as ISO 8601."""
     for match in DATE_RE.finditer(text):
         iso = make_iso(*match.group("y", "m", "d", "H", "M", "S"))
         if iso:
             return iso
-    return None
+    return _us_datetime(text)
+
+
+def _us_datetime(text: str) -> str | None:
+    """'7/5/2005 9:23:57 PM' → 2005-07-05T21:23:57+08:00 (month first, 12-hour clock)."""
+    match = US_DATE_RE.search(text)
+    if not match:
+        return None
+    hour = match.group("H")
+    if hour is not None and match.group("p"):
+        hour = int(hour) % 12 + (12 if match.group("p").lower() == "pm" else 0)
+    return make_iso(*match.group("y", "m", "d"), hour, match.group("M"), match.group("S"))
 
 
 def normalize_datetime(value: str | None) -> str | None:

@@ -4,6 +4,7 @@ login and attachment pages, video and landing pages, list pages, galleries, empt
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 from .article import NOT_ARTICLE, Rejection
 from .clean import body_length
@@ -17,7 +18,8 @@ _CHALLENGE = re.compile(r"\$_ts|_\$[a-zA-Z]{2}|__jsl_clearance|acw_sc__v2|challe
 _INTRO = re.compile(r"^[【\[]?\s*(?:导语|导读|简介|专题简介|内容简介|摘要)\s*[】\]]?\s*[:：]?")
 
 
-def not_article(tree, url, title, paragraphs, encoding, cleaned_links=0, cleaned_dates=0) -> Rejection | None:
+def not_article(tree, url, title, paragraphs, encoding, cleaned_links=0, cleaned_dates=0,
+                page_lines=(), dated=True) -> Rejection | None:
     size = body_length(paragraphs)
     head = title_tag(tree) + " " + (title or "")
     if size < 200 and _ERROR_PAGE.search(head + " " + " ".join(paragraphs[:3])):
@@ -38,7 +40,8 @@ def not_article(tree, url, title, paragraphs, encoding, cleaned_links=0, cleaned
         return Rejection(url, NOT_ARTICLE, f"{what}: {size} characters of text", encoding)
     if chinese and prose < 80 and _attachment(tree):
         return Rejection(url, NOT_ARTICLE, "attachment page: the content is a linked or embedded file", encoding)
-    if chinese and size < 400 and tree.find(".//video") is not None:
+    if chinese and size < 400 and tree.find(".//video") is not None and not (dated and len(paragraphs) >= 3 and prose >= 150):
+        # a dated report of several sentences keeps its clip: the text is the article
         return Rejection(url, NOT_ARTICLE, f"video page: a player and {size} characters of description", encoding)
     if chinese and len(paragraphs) == 1 and size < 200 and _INTRO.match(paragraphs[0]):
         return Rejection(url, NOT_ARTICLE, "landing page: an introduction and links, no article", encoding)
@@ -48,11 +51,15 @@ def not_article(tree, url, title, paragraphs, encoding, cleaned_links=0, cleaned
     listed_urls = sum(1 for p in paragraphs if _URL_LINE.match(p))
     if _SEARCH_TITLE.search(title or "") or (listed_urls >= 3 and listed_urls * 3 >= len(paragraphs)):
         return Rejection(url, NOT_ARTICLE, f"search results: {listed_urls} listed addresses among {len(paragraphs)} lines", encoding)
+    kind = _page_kind(tree, url, paragraphs, page_lines, dated)
+    if kind:
+        return Rejection(url, NOT_ARTICLE, kind, encoding)
     if cleaned_dates >= 5 and cleaned_dates * 2 >= len(paragraphs):
         return Rejection(url, NOT_ARTICLE, f"list page: {cleaned_dates} dated items among {len(paragraphs)} lines", encoding)
-    if cleaned_links >= 5 and len(compact(title or "")) <= 6 and cleaned_links * 10 >= len(paragraphs) * 7:
+    if cleaned_links >= 5 and len(compact(title or "")) <= 6 and cleaned_links * 10 >= len(paragraphs) * 7 and not dated:
+        # a dated page under a short headline is a poem or a notice, not a column
         return Rejection(url, NOT_ARTICLE, f"column page '{title}': {cleaned_links} headlines with summaries", encoding)
-    if cleaned_links > max(5, 2 * len(paragraphs)) and prose < 150:
+    if cleaned_links > max(5, 2 * len(paragraphs)) and prose < 150 and not (dated and _verse(paragraphs)):
         return Rejection(url, NOT_ARTICLE, f"list page: {cleaned_links} link lines around {len(paragraphs)} text lines", encoding)
     if len(paragraphs) >= 5 and sum(map(len, paragraphs)) < 50 * len(paragraphs) and prose < 200:
         # short lines only: could be a headline list (articles have long paragraphs)
@@ -71,9 +78,87 @@ _SEARCH_TITLE = re.compile(r"^(?:站内|全文|信息)?(?:检索|搜索|查询)�
 _FILE_LINK = re.compile(r"\.(?:pdf|docx?|xlsx?|wps|zip|rar)(?:$|\?)", re.I)
 
 
+def _verse(paragraphs) -> bool:
+    """A poem: four lines in a row, short and ending in a comma or a stop ('明月照亮浊酒案。')."""
+    run = 0
+    for paragraph in paragraphs:
+        run = run + 1 if 4 <= len(paragraph) <= 24 and paragraph[-1:] in "，。！？；,;" else 0
+        if run >= 4:
+            return True
+    return False
+
+
 def _attachment(tree) -> bool:
     """A page whose content is a file: an embedded PDF or a download link to one."""
     for el in tree.iter("a", "iframe", "embed", "object"):
         if _FILE_LINK.search(el.get("href") or el.get("src") or el.get("data") or ""):
             return True
     return False
+
+
+# A <title> whose last part names a search engine ('哈佛_百度搜索') or a microblog ('… - 微博')
+_PLATFORM_TITLE = re.compile(r"(?:^|[_|｜-]\s*)(?:[\u4e00-\u9fffA-Za-z]{0,4}搜索|微博)\s*$")
+# a forum post's floor: '3楼 | 回复', '来自Android客户端2楼2022-11-26 15:19', '举报 | 8楼 | 打赏'
+_FLOOR = re.compile(r"(?<![\d号栋座楼层])(\d{1,4})\s*楼(?=\s*(?:$|[|｜]|(?:19|20)\d{2}-|回复|举报|引用))")
+_FLOOR_CONTEXT = re.compile(r"回复|举报|引用|评论|(?:19|20)\d{2}-\d{1,2}-\d{1,2}")
+# a Q&A site's adopted answer: '最佳答案', '采纳率', '满意回答'
+_QA_MARK = re.compile(r"采纳|最佳答案|满意答案|满意回答|推荐答案|提问者")
+_QA_COUNT = re.compile(r"\d+\s*(?:个|条)回答")
+# address segments that only list pages have (WordPress and most CMSs)
+_LIST_SEGMENT = re.compile(r"/(?:tag|tags|category|categories|author|search)/", re.I)
+
+
+def _page_kind(tree, url, paragraphs, page_lines, dated) -> str | None:
+    """Pages with article-like text that are not one article: search results, microblog
+    posts, forum threads and Q&A pages (many people's posts), tag/category and home or channel
+    fronts (headline links, each with its summary)."""
+    whole = title_tag(tree)
+    if _PLATFORM_TITLE.search(whole):
+        return f"search results or microblog post: <title> '{whole[-12:]}'"
+    path = urlsplit(url).path
+    if _LIST_SEGMENT.search(path):
+        return f"list page: a tag/category address ({path[:60]})"
+    floors, qa, counts = set(), 0, 0
+    for line in page_lines:
+        if len(line.text) > 60:
+            continue
+        match = _FLOOR.search(line.text)
+        if match and _FLOOR_CONTEXT.search(line.text):
+            floors.add(match.group(1))
+        qa += bool(_QA_MARK.search(line.text))
+        counts += bool(_QA_COUNT.search(line.text))
+    if len(floors) >= 5:
+        return f"forum thread: {len(floors)} numbered replies (楼)"
+    if qa >= 2 and counts:
+        return "Q&A page: a question and its answers"
+    if dated:
+        return None
+    # undated from here: an article shows its date, a front page does not
+    if not re.search(r"\d", path) and len([p for p in path.split("/") if p]) <= 2 and not urlsplit(url).query:
+        return f"home or channel page: an undated page at a short address ({path or '/'})"
+    teasers = _teasers(paragraphs, page_lines)
+    if teasers >= 4 and teasers * 2 >= len(paragraphs):
+        return f"home or list page: {teasers} of {len(paragraphs)} paragraphs are summaries under headline links"
+    return None
+
+
+def _teasers(paragraphs, page_lines) -> int:
+    """Paragraphs that sit in a small box with a headline link of their own: a list's summaries."""
+    where = {}
+    for line in page_lines:
+        where.setdefault(line.key, line.element)
+    count = 0
+    for paragraph in paragraphs[:80]:
+        key = compact(paragraph)
+        box = where.get(key)
+        if box is None or len(key) < 15:
+            continue
+        for _ in range(3):
+            box = box.getparent()
+            if box is None or len(compact(box.text_content())) > len(key) + 150:
+                break
+            if any(a.get("href") and 6 <= len(compact(a.text_content())) <= 60 and compact(a.text_content()) != key
+                   for a in box.iter("a")):
+                count += 1
+                break
+    return count
