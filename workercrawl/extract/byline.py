@@ -48,9 +48,13 @@ def is_account_card(line: Line) -> bool:
     return 2 <= len(text) <= 20 and not DATE_RE.search(text) and _classed(line, re.sub(r"[\s·⋅]+", "", text), _CARD_CLASS)
 
 
+# An office ('国学院宣传部') or a place ('来自广东', the IP location) is no account name.
+_NOT_ACCOUNT = re.compile(r"(?:部|处|科|办|办公室|中心|委员会|局|厅)$|^来自|属地|账号|帐号|官方")
+
+
 def _account(text: str) -> str | None:
     text = text.strip()
-    if _ACCOUNT.match(text) and text not in NOT_NAMES and not is_publisher(text):
+    if _ACCOUNT.match(text) and text not in NOT_NAMES and not is_publisher(text) and not _NOT_ACCOUNT.search(text):
         return text
     return None
 
