@@ -156,3 +156,10 @@ def test_source_keeps_the_publisher_not_the_ui_after_it():
 
     assert normalize_source("中国新闻网 下载客户端 独家抢先看") == "中国新闻网"
     assert normalize_source("转载文章") is None
+
+
+def test_sent_from_byline_names_the_writer():
+    from workercrawl.extract.meta import credit_line
+
+    assert credit_line("林小雨 发自 某某寺") == ["林小雨"]
+    assert credit_line("他发自内心地说") is None

@@ -155,11 +155,17 @@ def parse_credits(text: str) -> list[str]:
 _AFFILIATION = re.compile(r"(?<=[\u4e00-\u9fff])\s*[（(][^()（）]{2,16}(?:研究员|研究員|教授|律师|律師|主任|主席|秘书长|秘書長|理事长|理事長|学者|學者|博士)[)）]$")
 
 
+_SENT_FROM = re.compile(r"^((?:[\u4e00-\u9fff]{2,4}[\s、]*){1,3}?)\s*发自\s*[\u4e00-\u9fff]{2,8}$")
+
+
 def credit_line(line: str) -> list[str] | None:
     """Names if the whole line is a byline ('本报记者 王群 本报通讯员 李瑞'), else None.
 
     A photo byline ('本报记者 X 摄') is a credit line with no authors: returns [].
     """
+    sent = _SENT_FROM.match(line.strip())
+    if sent:  # '梦晨 发自 凹非寺': the writer and where the piece was filed from
+        return normalize_names(_names(sent.group(1)))
     line = _AFFILIATION.sub("", line.strip())  # '文／林建宏（台灣勞工陣線研究員）': the writer's affiliation
     text = line.strip("()（）【】[]□■●◆▲★ ")
     if line.lstrip()[:1] in _BULLETS and len(text) <= 40 and not _ROLE_RE.search(text):
