@@ -129,6 +129,7 @@ def _extract(body, url, headers, more_pages) -> Article | Rejection:
         tree, home, profile.site if profile else None, profiles.site_for_host(home), title)
     if profile and profile.authors:
         found.authors = normalize_names([text_of(el) for el in select(tree, profile.authors)]) + found.authors
+    found.authors = normalize_names(_rel_author(tree) + found.authors)
     rejection = verdict.not_article(tree, url, title, paragraphs, encoding, cleaned.links, cleaned.dates)
     if rejection:
         return rejection
@@ -180,6 +181,13 @@ def _extract(body, url, headers, more_pages) -> Article | Rejection:
         profile=profile_used or "generic",
         canonical=canonical_link(tree, url),
     )
+
+
+def _rel_author(tree) -> list[str]:
+    """<a rel="author">十三</a>: the byline link blogs and WordPress themes mark as the author's,
+    when the page marks one name only (lists of other posts would mark many) and it is a name."""
+    texts = {text_of(a) for a in tree.iter("a") if "author" in (a.get("rel") or "").lower().split()}
+    return metalib.person_names(list(texts)) if len(texts) == 1 else []
 
 
 def canonical_link(tree, url: str) -> str | None:
