@@ -163,3 +163,10 @@ def test_sent_from_byline_names_the_writer():
 
     assert credit_line("林小雨 发自 某某寺") == ["林小雨"]
     assert credit_line("他发自内心地说") is None
+
+
+def test_a_publisher_is_no_author():
+    from workercrawl.extract.meta import parse_line, person_names
+
+    assert person_names(["国际在线", "某某传媒", "许骁"]) == ["许骁"]
+    assert parse_line("作者：国际在线").authors == []

@@ -25,7 +25,7 @@ _PUBLISHER = re.compile(
 _BADGES = re.compile(r"优质原创作者|原创|(?<!\S)[0-9,]+\s*(?:次阅读|阅读|评论|跟贴)?(?!\S)|(?<!\S)(?:举报|关注)(?!\S)|[·•|｜⋅]")
 _ACCOUNT = re.compile(r"^[\u4e00-\u9fffA-Za-z0-9_·]{2,20}$")
 _CARD_CLASS = re.compile(r"author|writer|nickname|account-name|media-name|(?:^|[\s_-])name(?:$|[\s_-])", re.I)
-SOURCE_CLASS = re.compile(r"source|media-name|media_name|laiyuan", re.I)
+SOURCE_CLASS = re.compile(r"(?<!re)source|media-name|media_name|laiyuan", re.I)  # not "resources"
 _SLASH = re.compile(r"^((?:[\u4e00-\u9fff]{2,4}[\s、]*){1,3})\s*/\s*(\S{2,16})$")
 
 
