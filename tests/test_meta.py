@@ -136,3 +136,37 @@ def test_unlabelled_header_bylines(lines, source, authors, account):
 
     meta = header_byline([Line(text) for text in lines])
     assert (meta.loose_source, meta.authors, meta.account) == (source, authors, account)
+
+
+def test_reprint_credit_names_the_original_publisher_and_its_people():
+    from workercrawl.extract.meta import parse_line
+
+    found = parse_line("本文来自微信公众号“工时观察”（ID：gongshiguancha），作者：林小雨，编辑：陈一舟，36氪经授权发布。")
+    assert (found.loose_source, found.authors, found.editors) == ("工时观察", ["林小雨"], ["陈一舟"])
+    assert parse_line("本文分享自某某云社区《一篇文章》，作者：某某社区").loose_source == "某某云社区"
+    assert parse_line("（本文经澎湃新闻授权转载）").loose_source == "澎湃新闻"
+    assert parse_line("原创文章，作者：someblogger，如若转载，请注明出处").authors == ["someblogger"]
+    # the host's own app promo, and a non-publisher, are no reprint credit
+    assert parse_line("(本文来自澎湃新闻，更多原创资讯请下载“澎湃新闻”APP)") is None
+    assert parse_line("本文来自网络，如有侵权请联系删除") is None
+
+
+def test_source_keeps_the_publisher_not_the_ui_after_it():
+    from workercrawl.extract.normalize import normalize_source
+
+    assert normalize_source("中国新闻网 下载客户端 独家抢先看") == "中国新闻网"
+    assert normalize_source("转载文章") is None
+
+
+def test_sent_from_byline_names_the_writer():
+    from workercrawl.extract.meta import credit_line
+
+    assert credit_line("林小雨 发自 某某寺") == ["林小雨"]
+    assert credit_line("他发自内心地说") is None
+
+
+def test_a_publisher_is_no_author():
+    from workercrawl.extract.meta import parse_line, person_names
+
+    assert person_names(["国际在线", "某某传媒", "许骁"]) == ["许骁"]
+    assert parse_line("作者：国际在线").authors == []

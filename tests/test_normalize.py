@@ -52,3 +52,23 @@ def test_normalize_source(value, canonical):
 def test_normalize_names_dedupes_and_drops_junk():
     assert normalize_names(["李方", " 李方", "", "（王娅）", "x"]) == ["李方", "王娅"]
     assert normalize_names("皮博、黄瑾") == ["皮博", "黄瑾"]
+
+
+def test_platform_and_ui_words_are_not_names():
+    # issue 16: account and platform lines, UI words and sentences filled name slots
+    for junk in ("发布于北京经济日报官方账号", "环球时报新媒体", "相关链接", "相关连接", "收录于合集", "简介", "本文来源于国家统计局", "来自广东"):
+        assert normalize_names([junk]) == [], junk
+    assert normalize_names(["方敏", "Demi Xia"]) == ["方敏", "Demi Xia"]
+
+
+def test_self_media_platforms_are_data():
+    from workercrawl.extract import platforms
+
+    assert platforms.is_self_media("https://www.toutiao.com/a7361234567890123456/")
+    assert platforms.is_self_media("https://www.163.com/dy/article/ABC.html")
+    assert not platforms.is_self_media("https://www.163.com/news/article/ABC.html")
+    assert not platforms.is_self_media("https://blog.csdn.net/x/article/details/1")
+    assert platforms.is_self_media("http://127.0.0.1/x", "澎湃新闻·澎湃号·政务")
+    assert platforms.is_boilerplate("特别声明：以上内容(如有图片或视频亦包括在内)为自媒体平台“网易号”用户上传并发布，本平台仅提供信息存储服务。")
+    assert platforms.is_boilerplate("量子位 | 公众号 QbitAI")
+    assert not platforms.is_boilerplate("职工通过工会微信公众号完成报名。")

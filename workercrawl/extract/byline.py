@@ -25,7 +25,7 @@ _PUBLISHER = re.compile(
 _BADGES = re.compile(r"优质原创作者|原创|(?<!\S)[0-9,]+\s*(?:次阅读|阅读|评论|跟贴)?(?!\S)|(?<!\S)(?:举报|关注)(?!\S)|[·•|｜⋅]")
 _ACCOUNT = re.compile(r"^[\u4e00-\u9fffA-Za-z0-9_·]{2,20}$")
 _CARD_CLASS = re.compile(r"author|writer|nickname|account-name|media-name|(?:^|[\s_-])name(?:$|[\s_-])", re.I)
-SOURCE_CLASS = re.compile(r"source|media-name|media_name|laiyuan", re.I)
+SOURCE_CLASS = re.compile(r"(?<!re)source|media-name|media_name|laiyuan", re.I)  # not "resources"
 _SLASH = re.compile(r"^((?:[\u4e00-\u9fff]{2,4}[\s、]*){1,3})\s*/\s*(\S{2,16})$")
 
 
@@ -48,9 +48,13 @@ def is_account_card(line: Line) -> bool:
     return 2 <= len(text) <= 20 and not DATE_RE.search(text) and _classed(line, re.sub(r"[\s·⋅]+", "", text), _CARD_CLASS)
 
 
+# An office ('国学院宣传部') or a place ('来自广东', the IP location) is no account name.
+_NOT_ACCOUNT = re.compile(r"(?:部|处|科|办|办公室|中心|委员会|局|厅)$|^来自|属地|账号|帐号|官方")
+
+
 def _account(text: str) -> str | None:
     text = text.strip()
-    if _ACCOUNT.match(text) and text not in NOT_NAMES and not is_publisher(text):
+    if _ACCOUNT.match(text) and text not in NOT_NAMES and not is_publisher(text) and not _NOT_ACCOUNT.search(text):
         return text
     return None
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from . import byline, meta as metalib
+from . import byline, meta as metalib, platforms
 from .dom import Line
 from .normalize import DATE_RE, normalize_source
 from .text import compact, content_length
@@ -59,7 +59,7 @@ _PHOTO_CAPTION = re.compile(r"^(?:图为|图片为|上图|下图|左图|右图|�
 
 def is_noise(text: str) -> bool:
     # A long line is prose even when it mentions 版权所有 or 扫码: widgets are short.
-    return len(text) <= 150 and any(p.search(text) for p in NOISE)
+    return len(text) <= 150 and (any(p.search(text) for p in NOISE) or platforms.is_boilerplate(text))
 
 
 @dataclass

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from typing import Optional, Protocol, Union
 from urllib.parse import urljoin
 
-from . import headline, meta as metalib, pagedata, profiles, regions, verdict
+from . import headline, meta as metalib, pagedata, platforms, profiles, regions, verdict
 from .article import BINARY, ERROR, UNPARSEABLE, Article, Rejection
 from .clean import body_length, clean_lines, signed_by_office
 from .decode import DecodeError, decode_html
@@ -129,6 +129,7 @@ def _extract(body, url, headers, more_pages) -> Article | Rejection:
         tree, home, profile.site if profile else None, profiles.site_for_host(home), title)
     if profile and profile.authors:
         found.authors = normalize_names([text_of(el) for el in select(tree, profile.authors)]) + found.authors
+    found.authors = normalize_names(_rel_author(tree) + found.authors)
     data = pagedata.PageData(tree)
     published = _published_at(tree, url, profile, enp, found, data)
     if not published and signed_by_office(paragraphs[:-1], paragraphs[-1] if paragraphs else ""):
@@ -155,6 +156,10 @@ def _extract(body, url, headers, more_pages) -> Article | Rejection:
         or headline.channel_from_title(tree, site)
     )
     images = figures(tree, url, box, profile, cleaned.captions, lead_images(page_lines, title, box))
+    # A self-media platform's account (头条号, 公众号…) publishes the post: the source when no
+    # 来源 names another, never an author. Elsewhere (blogs, communities) a user's name card signs it.
+    self_media = platforms.is_self_media(home, found.source)
+    account = found.account or (site if self_media and profile and profile.site_from else None)
     return Article(
         url=url,
         title=title,
@@ -165,9 +170,9 @@ def _extract(body, url, headers, more_pages) -> Article | Rejection:
         subtitle=_strip_dashes(subtitle),
         published_at=published,
         # an e-paper's own articles are published by the paper itself
-        source=found.source or (site if (profile and profile.date_from_url) or paper else None) or data.source(found.account),
-        # a self-media account signs what no named person wrote ('加拿大必读', 'IT之家')
-        authors=normalize_names(found.authors) or ([found.account] if found.account else []),
+        source=found.source or (site if (profile and profile.date_from_url) or paper else None) or data.source(account)
+        or (account if self_media else None),
+        authors=normalize_names(found.authors) or ([account] if account and not self_media else []),
         editors=normalize_names(found.editors),
         images=images,
         page_no=page_no,
@@ -176,6 +181,13 @@ def _extract(body, url, headers, more_pages) -> Article | Rejection:
         profile=profile_used or "generic",
         canonical=canonical_link(tree, url),
     )
+
+
+def _rel_author(tree) -> list[str]:
+    """<a rel="author">十三</a>: the byline link blogs and WordPress themes mark as the author's,
+    when the page marks one name only (lists of other posts would mark many) and it is a name."""
+    texts = {text_of(a) for a in tree.iter("a") if "author" in (a.get("rel") or "").lower().split()}
+    return metalib.person_names(list(texts)) if len(texts) == 1 else []
 
 
 def canonical_link(tree, url: str) -> str | None:

@@ -33,7 +33,7 @@ ROLE = (
 _ROLE_RE = re.compile(rf"({ROLE})\s*[:：/／]?\s*")
 _PHOTO_ROLE = re.compile(r"(?:摄影|图片|图|攝影)\s*[:：/／]")
 _PHOTO_END = re.compile(r"(?:摄|攝|摄影|供图|图)\s*$")
-_ORG_END = re.compile(r"(?:会|局|厅|网|报|社|部|委|院|台|站|中心|公司|集团|办|处|科|队|所|校|组)$")
+_ORG_END = re.compile(r"(?:会|局|厅|网|报|社|部|委|院|台|站|中心|公司|集团|办|处|科|队|所|校|组|在线|传媒|卫视|之声|频道)$")
 _CJK_NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}$|^[\u4e00-\u9fff]{1,6}[·•][\u4e00-\u9fff]{1,8}$")
 _SPLIT = re.compile(r"[\s、，,;；/|_]+")
 _CLOSE = re.compile(r"[】\]）)｝}]")
@@ -69,6 +69,10 @@ _LATIN_NAME = re.compile(r"^[A-Z][a-z]+(?: [A-Z][a-z]+){1,2}$")
 _NICKNAME = re.compile(r"^[\u4e00-\u9fff]{5,6}$")
 
 
+_HANDLE = re.compile(r"^[A-Za-z][A-Za-z0-9_.\-]{2,30}$")  # a blog user's handle: 'regengya', 'my38778570'
+_NOT_HANDLE = re.compile(r"^(?:admin|administrator|editor|author|guest|anonymous|unknown|root|user|null|none)$", re.I)
+
+
 def _editor_names(value: str) -> list[str]:
     """Names after an explicit 编辑 label: people, or what the site signs with instead —
     a nickname ('棒棒不是糖') or a Latin name ('Demi Xia'); a staff code ('_NF4425') is not one."""
@@ -79,6 +83,47 @@ def _editor_names(value: str) -> list[str]:
     if _LATIN_NAME.match(value) or (_NICKNAME.match(value) and not _JUNK_NAME.search(value)):
         return [value]
     return []
+
+
+def _latin_name(value: str) -> list[str]:
+    """A Latin name or a blog user's handle after an explicit 作者 label."""
+    value = value.strip()
+    return [value] if _LATIN_NAME.match(value) or (_HANDLE.match(value) and not _NOT_HANDLE.match(value)) else []
+
+
+def _signed_names(value: str) -> list[str]:
+    """Names after an explicit 作者 label: people, or a Latin handle signing a blog post."""
+    return _names(value) or _latin_name(value)
+
+
+# The reprint credit a platform closes a post with: the original publisher is the source, its
+# 作者/编辑 the names. '本文来自微信公众号“字母榜”（ID：wujicaijing），作者：彦飞，36氪经授权发布。',
+# '本文分享自华为云社区《…》，作者：X', '本文来自AIbase日报', '原创文章，作者：X，如若转载，请注明出处'
+_REPRINT = re.compile(
+    r"^[*＊(（]?\s*(?:(?:本文|文章|原文)(?:来自|转载自|转自|分享自|选自|来源于)\s*(?:微信)?(?:公众号|微信号|头条号|百家号)?\s*[“\"「《]?"
+    r"(?P<source>[^“”\"「」《》，,。;；（()\s]{2,20}?)[”\"」》]?\s*(?:《[^》]{0,60}》)?\s*(?:[（(]\s*(?:ID|微信号)\s*[:：][^)）]*[)）])?"
+    r"|原创文章|本文经(?P<granted>[^，,。\s]{2,20}?)授权(?:转载|发布|刊载))"
+    r"(?P<rest>[，,。;；)）].*)?$"
+)
+_REPRINT_CREDIT = re.compile(r"^(作者|编辑|编译|撰文|文|责编|责任编辑)\s*[:：|｜]\s*(.+)$")
+
+
+def reprint_line(line: str) -> Meta | None:
+    match = _REPRINT.match(line.strip()) if len(line) <= 150 else None
+    if not match or re.search(r"下载|APP|App", line):  # '(本文来自澎湃新闻，更多原创资讯请下载…APP)': the host's promo
+        return None
+    # a publisher the byline names ('新华社' under a repost's headline) comes first: a loose source
+    found = Meta(loose_source=normalize_source(match.group("source") or match.group("granted")))
+    for part in re.split(r"[，,。;；)）]", match.group("rest") or ""):
+        credit = _REPRINT_CREDIT.match(part.strip())
+        if credit and credit.group(1) in ("编辑", "责编", "责任编辑"):
+            found.editors += _editor_names(credit.group(2))
+        elif credit:
+            found.authors += _signed_names(credit.group(2))
+    if not (found.loose_source or found.authors or found.editors):
+        return None
+    found.authors, found.editors = normalize_names(found.authors), normalize_names(found.editors)
+    return found
 
 
 def has_label(text: str) -> bool:
@@ -110,11 +155,17 @@ def parse_credits(text: str) -> list[str]:
 _AFFILIATION = re.compile(r"(?<=[\u4e00-\u9fff])\s*[（(][^()（）]{2,16}(?:研究员|研究員|教授|律师|律師|主任|主席|秘书长|秘書長|理事长|理事長|学者|學者|博士)[)）]$")
 
 
+_SENT_FROM = re.compile(r"^((?:[\u4e00-\u9fff]{2,4}[\s、]*){1,3}?)\s*发自\s*[\u4e00-\u9fff]{2,8}$")
+
+
 def credit_line(line: str) -> list[str] | None:
     """Names if the whole line is a byline ('本报记者 王群 本报通讯员 李瑞'), else None.
 
     A photo byline ('本报记者 X 摄') is a credit line with no authors: returns [].
     """
+    sent = _SENT_FROM.match(line.strip())
+    if sent:  # '梦晨 发自 凹非寺': the writer and where the piece was filed from
+        return normalize_names(_names(sent.group(1)))
     line = _AFFILIATION.sub("", line.strip())  # '文／林建宏（台灣勞工陣線研究員）': the writer's affiliation
     text = line.strip("()（）【】[]□■●◆▲★ ")
     if line.lstrip()[:1] in _BULLETS and len(text) <= 40 and not _ROLE_RE.search(text):
@@ -266,6 +317,9 @@ def parse_line(line: str) -> Meta | None:
     """
     if len(line) > 160:
         return None
+    reprint = reprint_line(line)
+    if reprint:
+        return reprint
     line = _IP_PLACE.sub("", line)  # '发布于 2024-05-20 09:12・IP 属地浙江': platforms show where from
     line = unglue_date(line)
     if line.count("|") >= 2:  # '发表于2014-08-24 21:30| 1164次阅读| 来源CSDN| 作者魏星': fields, no colons
@@ -306,7 +360,8 @@ def parse_line(line: str) -> Meta | None:
             if value_date:
                 meta.published_at = meta.published_at or parse_datetime(value)
         elif kind == "author":
-            meta.authors += parse_credits(match.group("label") + " " + value)
+            meta.authors += parse_credits(match.group("label") + " " + value) or (
+                _latin_name(value) if match.group("label") == "作者" else [])
         elif kind == "editor":
             meta.editors += _editor_names(value)
         elif kind == "stop" and DATE_RE.search(value):

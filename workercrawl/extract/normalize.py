@@ -92,6 +92,10 @@ _BRACKETS = str.maketrans("", "", "《》〈〉<>「」『』“”\"")
 _SITE_PREFIX = re.compile(r"^.{1,12}?(?:--|——|—|－－)(?=\S)")
 
 
+# What fills a 来源 slot without naming a publisher: '转载文章', '网络', a UI word.
+_NOT_SOURCE = re.compile(r"^(?:转载文章|转载|网络|互联网|网络转载|网友投稿|未知|不详|佚名|其他资源|size=.*)$")
+
+
 def normalize_source(value: str | None) -> str | None:
     """'中工网--《工人日报》', '《工人日报》', '工人日报客户端' → '工人日报'."""
     if not value:
@@ -100,9 +104,10 @@ def normalize_source(value: str | None) -> str | None:
     quoted = re.match(r"^(?:.{0,12}?(?:--|——|—))?《([^》]{2,30})》", value)
     if quoted:
         value = quoted.group(1)
-    value = re.split(r"(?:阅读|浏览|点击|字号|编辑|作者|记者|发布|跟贴|跟帖|评论|分享)", value, maxsplit=1)[0]
+    # a counter, a label or an app prompt after the name ('中国新闻网 下载客户端 独家抢先看', '… 收录于合集')
+    value = re.split(r"(?:阅读|浏览|点击|字号|编辑|作者|记者|发布|跟贴|跟帖|评论|分享|下载客户端|抢先看|收录于|\s+size=)", value, maxsplit=1)[0]
     value = _SITE_PREFIX.sub("", value).translate(_BRACKETS).strip()
-    if not value or len(value) > 40:
+    if not value or len(value) > 40 or _NOT_SOURCE.match(value):
         return None
     return _source_aliases().get(value, value)
 
@@ -111,7 +116,7 @@ _NAME_SPLIT = re.compile(r"[、，,;；/|\s]+")
 _NAME_OK = re.compile(
     r"^[\u4e00-\u9fff·•]{2,6}$"
     r"|^[\u4e00-\u9fff]{1,6}(?:[·•][\u4e00-\u9fff]{1,8})+$"  # 阿依古丽·买买提: minority names run longer
-    r"|^[A-Za-z][A-Za-z .'-]{1,40}$"
+    r"|^[A-Za-z][A-Za-z0-9_ .'-]{1,40}$"  # Latin names and a blog user's handle ('Xiao____Q')
 )
 # Words that fill name slots on Chinese pages but are roles, units or widgets, not people.
 NOT_NAMES = {
@@ -120,7 +125,9 @@ NOT_NAMES = {
 }
 JUNK_NAME = re.compile(
     r"阅读|浏览|点击|查看|更多|文章|整理|整合|未知|网络|综合|编译|新闻|本站|原创|职工|报道|来源|客户端|记者|"
-    r"编辑|转载|供稿|作者|发布|管理员|通讯|摄影|视频|图片|专栏|评论|责任|执笔|打印|关闭|本页|窗口|收藏|分享"
+    r"编辑|转载|供稿|作者|发布|管理员|通讯|摄影|视频|图片|专栏|评论|责任|执笔|打印|关闭|本页|窗口|收藏|分享|"
+    # platform and UI words (issue 16): '发布于…官方账号', '环球时报新媒体', '收录于合集', '相关链接'
+    r"账号|帐号|官方|新媒体|合集|链接|连接|简介|本文|声明|下载|属地|^来自|朋友们"
 )
 
 

@@ -15,9 +15,13 @@ _FOOTER = re.compile(r"Copyright|版权所有|版權所有|©|ICP\s*备|公网�
 _SENTENCE = re.compile(r"[。，；！？,;]")
 
 
-def _first_prose(paragraphs: list[str]) -> str:
-    """The first paragraph that reads as text: a 副题 or a caption may come before it."""
+def _first_prose(paragraphs: list[str], title: str = "") -> str:
+    """The first paragraph that reads as text: a 副题 or a caption may come before it, or the
+    headline itself when the body kept it with a suffix the title lost ('标题｜峰会名')."""
+    head = re.sub(r"\W", "", title)  # quotes may differ: the title's are normalized
     for paragraph in paragraphs[:4]:
+        if head and re.sub(r"\W", "", paragraph).startswith(head):
+            continue
         if content_length(paragraph) >= 20 and _SENTENCE.search(paragraph):
             return paragraph
     return paragraphs[0]
@@ -36,7 +40,7 @@ def regions(page_lines: list[Line], title: str, paragraphs: list[str]) -> tuple[
     if not paragraphs:
         return [], []
     keys = [l.key for l in page_lines]
-    first, last = compact(_first_prose(paragraphs))[:24], compact(paragraphs[-1])[-24:]
+    first, last = compact(_first_prose(paragraphs, title))[:24], compact(paragraphs[-1])[-24:]
     start = next((i for i, k in enumerate(keys) if first and first in k), None)
     if start is None:
         return [], []
