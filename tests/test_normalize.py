@@ -13,6 +13,13 @@ from workercrawl.extract.normalize import normalize_datetime, normalize_names, n
         ("版权所有 2006-2024", None),
         ("2021-02-30", None),
         ("2007-08-20-23:59:59", "2007-08-20T23:59:59+08:00"),  # a CMS's hyphen before the time
+        # English front ends of Chinese platforms: month names
+        ("发布于AI资讯 · 2 分钟阅读 · Mar 5, 2025", "2025-03-05"),
+        ("September 12, 2023 9:04", "2023-09-12T09:04:00+08:00"),
+        ("Sept. 3, 2021", "2021-09-03"),
+        ("5 Dec 2019, 14:20:11", "2019-12-05T14:20:11+08:00"),
+        ("Mayday 3, 2021", None),
+        ("in May 2021", None),
     ],
 )
 def test_parse_datetime(text, iso):

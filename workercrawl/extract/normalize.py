@@ -41,13 +41,38 @@ US_DATE_RE = re.compile(
 )
 
 
+# Platforms with an English front end print 'Apr 22, 2025', 'April 22, 2025 9:34', '22 Apr 2025'
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
+           "october", "november", "december")
+_MONTH = r"(?P<mon>(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]{0,6})\.?"
+_TIME = r"(?:,?\s+(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?)?"
+EN_DATE_RE = re.compile(
+    rf"(?<![A-Za-z])(?:{_MONTH}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d{{2}})"
+    rf"|(?P<d2>\d{{1,2}})\s+{_MONTH.replace('mon', 'mon2')},?\s+(?P<y2>(?:19|20)\d{{2}})){_TIME}(?!\d)"
+)
+
+
 def parse_datetime(text: str) -> str | None:
     """First date (with its time, when one follows) in free text, as ISO 8601."""
     for match in DATE_RE.finditer(text):
         iso = make_iso(*match.group("y", "m", "d", "H", "M", "S"))
         if iso:
             return iso
-    return _us_datetime(text)
+    return _us_datetime(text) or _english_datetime(text)
+
+
+def _english_datetime(text: str) -> str | None:
+    """'Apr 22, 2025' → 2025-04-22; '22 April 2025 09:34' → 2025-04-22T09:34:00+08:00."""
+    for match in EN_DATE_RE.finditer(text):
+        month = (match.group("mon") or match.group("mon2")).lower()
+        number = next((i for i, name in enumerate(_MONTHS, 1) if name.startswith(month) or (month == "sept" and name == "september")), None)
+        if number is None:  # 'Mayday', 'Marching': not a month
+            continue
+        iso = make_iso(match.group("y") or match.group("y2"), number,
+                       match.group("d") or match.group("d2"), *match.group("H", "M", "S"))
+        if iso:
+            return iso
+    return None
 
 
 def _us_datetime(text: str) -> str | None:

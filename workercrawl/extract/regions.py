@@ -35,6 +35,22 @@ def _widget(line: Line) -> bool:
     return is_noise(text) or line.link_chars >= len(text) * 0.5
 
 
+def _is_headline(key: str, tkey: str) -> bool:
+    """The headline's line, a comment counter glued on or not ('第二章 失乡号的船长241')."""
+    return key == tkey or (key.startswith(tkey) and key[len(tkey):].isdigit() and len(key) - len(tkey) <= 5)
+
+
+def _list_date(page_lines: list[Line], index: int) -> bool:
+    """A bare date right after a link ('【光明日报】郭齐勇…' / '2018/06/22'): a sidebar list's entry
+    that ends just above the headline, not the article's date."""
+    text = page_lines[index].text
+    date = DATE_RE.search(text)
+    if not date or len(text) - len(date.group(0)) > 2 or index == 0:
+        return False
+    before = page_lines[index - 1]
+    return before.link_chars >= len(before.text) * 0.5 > 0
+
+
 def regions(page_lines: list[Line], title: str, paragraphs: list[str]) -> tuple[list[Line], list[Line]]:
     """Lines between the headline and the body (date/来源), and just after the body (编辑)."""
     if not paragraphs:
@@ -46,10 +62,10 @@ def regions(page_lines: list[Line], title: str, paragraphs: list[str]) -> tuple[
         return [], []
     end = next((i for i in range(start, len(keys)) if last and last in keys[i]), start)
     tkey = compact(title)
-    top = next((i for i in range(start - 1, max(-1, start - 30), -1) if tkey and keys[i] == tkey), None)
+    top = next((i for i in range(start - 1, max(-1, start - 30), -1) if tkey and _is_headline(keys[i], tkey)), None)
     if top is not None:
-        above = [l for l in page_lines[max(0, top - 2): top]
-                 if metalib.parse_line(l.text) or metalib.credit_line(l.text)]
+        above = [l for i, l in enumerate(page_lines[max(0, top - 2): top], start=max(0, top - 2))
+                 if (metalib.parse_line(l.text) or metalib.credit_line(l.text)) and not _list_date(page_lines, i)]
         header = above + [l for l in page_lines[top + 1: start] if not _widget(l)]
     else:
         # headline not found: only labelled lines ('发布时间：…'), never a sidebar's bare dates
