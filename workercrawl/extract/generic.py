@@ -132,6 +132,7 @@ def body_lines(tree, url: str, page_lines: list[Line], title: str = ""):
     if closing is not None:
         picked = [i for i in picked if i < closing] + [closing]
     picked = _without_related_boxes(page_lines, picked)
+    picked = _without_other_stories(page_lines, picked)
     # Nothing above the headline is article text (navigation, sidebars of table layouts):
     # cut at the headline occurrence right above the first real paragraph.
     heads = [i for i, k in enumerate(keys) if title_key and k == title_key]
@@ -211,6 +212,40 @@ def _without_related_boxes(page_lines: list[Line], picked: list[int]) -> list[in
         if box is not None:
             picked = [i for i in picked if i < index or not _inside(page_lines[i].element, box)]
     return picked
+
+
+_OTHER_STORIES = re.compile(r"recommend|related|relate[ds]?\b|tuijian|xgwz|xgxw", re.I)
+
+
+def _without_other_stories(page_lines: list[Line], picked: list[int]) -> list[int]:
+    """Other stories the extractor took for text, outside the element holding the first
+    paragraph: a box whose class names it (`detail-content__recommend`, `related-news`), or a
+    stream of teasers, each summary in an `<li>` with its own headline link (a portal's
+    '其他人也在看' under the article)."""
+    first = next((i for i in picked if _is_paragraph(page_lines[i])), None)
+    if first is None or page_lines[first].element is None or page_lines[first].element.getparent() is None:
+        return picked
+    home = page_lines[first].element.getparent()
+    holds_first = {home, *home.iterancestors()}
+
+    def other(line: Line) -> bool:
+        if line.element is None or _inside(line.element, home):
+            return False
+        for ancestor in line.element.iterancestors():
+            if ancestor in holds_first:
+                return False
+            ident = f"{ancestor.get('class') or ''} {ancestor.get('id') or ''}"
+            if _OTHER_STORIES.search(ident):
+                return True
+            if ancestor.tag == "li":
+                return any(len((a.text_content() or "").strip()) >= 6 and (a.text_content() or "").strip() not in line.text
+                           for a in ancestor.iter("a") if a.get("href"))
+        return False
+
+    teasers = [i for i in picked if i > first and other(page_lines[i])]
+    if len(teasers) < 2:
+        return picked
+    return [i for i in picked if i not in set(teasers)]
 
 
 def _inside(element, box) -> bool:

@@ -12,6 +12,7 @@ from .generic import prose_length
 from .headline import title_tag
 from .text import CJK_RE, compact
 
+_NEWS_DATELINE = re.compile(r"^[^\s，。,:：]{2,24}?(?:网讯|讯|电)(?:\s|[（(])")
 MIN_BODY = 60  # tokens; shorter pages are video stubs, notices or empty templates
 _ERROR_PAGE = re.compile(r"404|页面不存在|页面未找到|找不到(?:该|此|您要访问的)?页面|页面已删除|已被删除|不存在或已|Not Found|访问的页面", re.I)
 _CHALLENGE = re.compile(r"\$_ts|_\$[a-zA-Z]{2}|__jsl_clearance|acw_sc__v2|challenge-platform|请开启JavaScript|enable JavaScript", re.I)
@@ -40,8 +41,11 @@ def not_article(tree, url, title, paragraphs, encoding, cleaned_links=0, cleaned
         return Rejection(url, NOT_ARTICLE, f"{what}: {size} characters of text", encoding)
     if chinese and prose < 80 and _attachment(tree):
         return Rejection(url, NOT_ARTICLE, "attachment page: the content is a linked or embedded file", encoding)
-    if chinese and size < 400 and tree.find(".//video") is not None and not (dated and len(paragraphs) >= 3 and prose >= 150):
-        # a dated report of several sentences keeps its clip: the text is the article
+    if (chinese and size < 400 and tree.find(".//video") is not None
+            and not (dated and len(paragraphs) >= 3 and prose >= 150)
+            and not (dated and prose >= 80 and any(_NEWS_DATELINE.match(p) for p in paragraphs[:3]))):
+        # a dated report of several sentences keeps its clip: the text is the article; so does
+        # a dated one opening with a news dateline ('1905电影网讯 …', '新华社北京5月20日电 …')
         return Rejection(url, NOT_ARTICLE, f"video page: a player and {size} characters of description", encoding)
     if chinese and len(paragraphs) == 1 and size < 200 and _INTRO.match(paragraphs[0]):
         return Rejection(url, NOT_ARTICLE, "landing page: an introduction and links, no article", encoding)
