@@ -154,15 +154,28 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1))
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--db", help="Build here and keep it (default: a temporary file, removed).")
+    parser.add_argument("--reuse", action="store_true",
+                        help="--db exists: measure it as it is (its build figures come from PATH.build.json).")
+    parser.add_argument("--build-only", action="store_true", help="Build --db and stop.")
     args = parser.parse_args()
 
     tmp = None if args.db else tempfile.TemporaryDirectory(prefix="workercrawl-bench-")
     path = Path(args.db) if args.db else Path(tmp.name) / "workercrawl.db"
-    if path.exists():
-        sys.exit(f"{path} exists: pass a new path")
+    sidecar = path.with_name(path.name + ".build.json")
     began = time.perf_counter()
-    print(f"building {args.articles:,} articles into {path} …", file=sys.stderr)
-    built = build(path, args.articles, args.workers)
+    if path.exists() and args.reuse:
+        built = json.loads(sidecar.read_text("utf-8"))
+        print(f"reusing {path} ({built['articles']:,} articles)", file=sys.stderr)
+    elif path.exists():
+        sys.exit(f"{path} exists: pass a new path, or --reuse to measure it")
+    else:
+        print(f"building {args.articles:,} articles into {path} …", file=sys.stderr)
+        built = build(path, args.articles, args.workers)
+        sidecar.write_text(json.dumps(built, indent=2) + "\n", "utf-8")
+    if args.build_only:
+        print(json.dumps(built), file=sys.stderr)
+        return
+    args.articles = built["articles"]
     size = sizes(path)
     print("searching …", file=sys.stderr)
     search = latency(path, args.repeat)
