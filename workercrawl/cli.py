@@ -278,24 +278,33 @@ def raw_option(command):
 @click.option("-s", "settings", multiple=True, metavar="NAME=VALUE", help="Scrapy setting for every run.")
 @click.option("--lock", "lock_path", type=click.Path(dir_okay=False),
               help="Lock file that keeps runs from overlapping (default: the database path + .lock).")
+@click.option("--parallel", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Sites crawled at once, each in its own process with its own politeness.")
+@click.option("--sites", "sites_file", type=click.Path(dir_okay=False, exists=True), envvar="WORKERCRAWL_SITES",
+              show_envvar=True, help="A sites file of your own: its [site.KEY] entries replace the packaged list.")
 @raw_option
 @db_options
-def crawl_command(spiders, everything, spider_args, settings, lock_path, raw_path, db_path, timeout):
+def crawl_command(spiders, everything, spider_args, settings, lock_path, parallel, sites_file, raw_path, db_path,
+                  timeout):
     """Run spiders in turn (for cron / systemd timers); exit 1 if a run failed or degraded.
 
     \b
     Examples:
       workercrawl crawl workercn
       workercrawl crawl --all -a since=2024-05-01 --db data/workercrawl.db
+      workercrawl crawl --all --sites my-sites.toml --parallel 8
     """
     from . import schedule
+    from .sites import SITES_FILE_ENV
     from .store.store import raw_choice
 
+    if sites_file:  # read here (targets) and by every crawl this starts
+        os.environ[SITES_FILE_ENV] = str(Path(sites_file).resolve())
     try:
         chosen = schedule.targets(spiders, everything)
         args = schedule.pairs(spider_args, "-a")
         overrides = schedule.pairs(settings, "-s")
-    except schedule.ScheduleError as exc:
+    except (schedule.ScheduleError, ValueError) as exc:
         raise click.ClickException(str(exc)) from None
     db = Path(overrides.setdefault("WORKERCRAWL_DB", db_path))
     if raw_path:
@@ -308,10 +317,11 @@ def crawl_command(spiders, everything, spider_args, settings, lock_path, raw_pat
                 raw = raw_choice(overrides.get("WORKERCRAWL_RAW_DB"))
                 with opened_store(str(db), timeout, raw, create=True) as store:
                     store.check_writable()
-            for target in chosen:
-                verdict = schedule.run_one(target, args, overrides, lambda m: click.echo(m, err=True), held)
+            def done(verdict):
                 verdicts.append(verdict)
                 click.echo(verdict.line())
+
+            schedule.run_many(chosen, args, overrides, lambda m: click.echo(m, err=True), held, parallel, done)
     except schedule.ScheduleError as exc:
         raise click.ClickException(str(exc)) from None
     except schedule.Interrupted as stop:

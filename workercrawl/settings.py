@@ -16,6 +16,9 @@ ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 8
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
 DOWNLOAD_DELAY = 1.0
+# DOWNLOAD_DELAY is a floor between two requests to a site: Scrapy's default jitter (0.5x-1.5x)
+# would let two requests start half a delay apart (bench/manysites.py measures it per site).
+RANDOMIZE_DOWNLOAD_DELAY = False
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
