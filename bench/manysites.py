@@ -105,6 +105,13 @@ def min_gap(spans: list[tuple[float, float, str]]) -> float | None:
     return min(gaps) if gaps else None
 
 
+def closest(spans: list[tuple[float, float, str]]) -> list:
+    """The two requests that started closest together (paths and times), to see why."""
+    ordered = sorted(spans)
+    pairs = sorted(zip(ordered, ordered[1:]), key=lambda p: p[1][0] - p[0][0])
+    return [[a[2], round(a[0], 3), round(a[1], 3), b[2], round(b[0], 3), round(b[1], 3)] for a, b in pairs[:1]]
+
+
 def tree_rss_mb(pid: int) -> float:
     """Resident memory of a process and all its descendants (Linux /proc)."""
     children: dict[int, list[int]] = {}
@@ -171,7 +178,7 @@ def run(args, tmp: Path, recorder: Recorder) -> dict:
     for port in ports:
         spans = recorder.requests[port]
         sites.append({"port": port, "requests": len(spans), "max_in_flight": in_flight(spans),
-                      "min_gap_s": min_gap(spans),
+                      "min_gap_s": min_gap(spans), "closest": closest(spans),
                       "span_s": max(e for _, e, _ in spans) - min(s for s, _, _ in spans)})
     status = {}
     for line in verdicts:

@@ -66,6 +66,52 @@ JOIN article_search AS s ON s.id = hits.id
 JOIN articles AS a ON a.url = s.url
 ORDER BY hits.score"""
 
+# Newest first (`workercrawl search --newest`, Store.search(order="newest")): the same matches,
+# by published_at (then by id, the order rows were indexed), undated articles last. Two plans
+# give the same rows, chosen by how many articles the query finds (run_search counts up to
+# NEWEST_FEW, which costs little: FTS5 reads rowids without scoring):
+# - few matches: every match joined to its date and sorted (cost grows with the matches);
+# - many: walk article_search by date, newest first (its published_at index), and probe the
+#   index for each row by rowid until :limit match (cost grows with articles / matches).
+# Neither scores anything: bm25 over half a million matches is what makes relevance slow.
+_DATES = """(coalesce(:since, '') = '' OR s.published_at >= :since)
+    AND (coalesce(:until, '') = '' OR s.published_at < :until || '~')"""
+_PHRASES = """(workercrawl_phrases(:q) = 0
+         OR (SELECT workercrawl_phrases_in(:q, a.pretitle, a.title, a.subtitle, a.body)
+             FROM articles AS a WHERE a.url = s.url))"""
+_NEWEST_SELECT = """SELECT a.published_at, a.source, a.title, workercrawl_snippet(a.body, :q) AS snippet,
+       a.url, a.site, a.channel, NULL AS score
+FROM hits
+JOIN article_search AS s ON s.id = hits.id
+JOIN articles AS a ON a.url = s.url
+ORDER BY hits.published_at IS NULL, hits.published_at DESC, hits.id DESC"""
+NEWEST_FEW_SQL = f"""\
+WITH hits AS (
+  SELECT s.id, s.published_at
+  FROM articles_fts CROSS JOIN article_search AS s ON s.id = articles_fts.rowid
+  WHERE articles_fts MATCH workercrawl_match(:q) AND {_DATES} AND {_PHRASES}
+  ORDER BY s.published_at IS NULL, s.published_at DESC, s.id DESC
+  LIMIT coalesce(nullif(:limit, ''), 20)
+)
+{_NEWEST_SELECT}"""
+NEWEST_MANY_SQL = f"""\
+WITH hits AS (
+  SELECT s.id, s.published_at
+  FROM article_search AS s INDEXED BY idx_article_search_published_at
+  WHERE {_DATES}
+    AND EXISTS (SELECT 1 FROM articles_fts WHERE articles_fts MATCH workercrawl_match(:q) AND articles_fts.rowid = s.id)
+    AND {_PHRASES}
+  ORDER BY s.published_at DESC, s.id DESC
+  LIMIT coalesce(nullif(:limit, ''), 20)
+)
+{_NEWEST_SELECT}"""
+# Undated articles come last; the walk above reaches them last too (NULL sorts lowest), so the
+# two plans agree. Above this many matches, the walk by date is the cheaper plan.
+NEWEST_FEW = 4000
+_FEW_COUNT_SQL = """SELECT count(*) FROM (SELECT 1 FROM articles_fts WHERE articles_fts MATCH workercrawl_match(:q)
+LIMIT :cap)"""
+ORDERS = ("relevance", "newest")
+
 # How many articles the search finds (SEARCH_SQL shows the best :limit of them).
 COUNT_SQL = f"""\
 SELECT count(*) AS matches
@@ -525,11 +571,20 @@ def _params(query: str, since: str | None, until: str | None, limit: int | None 
     return {"q": query, "since": since or "", "until": until or "", "limit": limit}
 
 
-def run_search(db, query: str, limit: int, since: str | None, until: str | None = None) -> list[dict]:
+def run_search(db, query: str, limit: int, since: str | None, until: str | None = None,
+               order: str = "relevance") -> list[dict]:
     query = check_query(query)
     if not fts_query(query):
         return []
-    return [dict(r) for r in db.query(SEARCH_SQL, _params(query, since, until, limit))]
+    params = _params(query, since, until, limit)
+    if order == "relevance":
+        sql = SEARCH_SQL
+    elif order == "newest":
+        few = db.execute(_FEW_COUNT_SQL, {"q": query, "cap": NEWEST_FEW + 1}).fetchone()[0] <= NEWEST_FEW
+        sql = NEWEST_FEW_SQL if few else NEWEST_MANY_SQL
+    else:
+        raise ValueError(f"order must be one of {', '.join(ORDERS)}, not {order!r}")
+    return [dict(r) for r in db.query(sql, params)]
 
 
 def count_matches(db, query: str, since: str | None = None, until: str | None = None) -> int:

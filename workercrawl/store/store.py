@@ -393,14 +393,16 @@ class Store:
     # -- search, stats, export (the CLI's commands of the same names) -------------------------
 
     @guarded
-    def search(self, query: str, limit: int = 10, since: str | None = None, until: str | None = None) -> list[dict]:
+    def search(self, query: str, limit: int = 10, since: str | None = None, until: str | None = None,
+               order: str = "relevance") -> list[dict]:
         """Best matches for a Chinese query (bm25): published_at, source, title, snippet, url,
         site, channel, score. since/until: only articles published on or after / on or before
-        these date prefixes (until 2024-05 takes all of May). The syntax (OR, NOT, -, "phrase"):
+        these date prefixes (until 2024-05 takes all of May). order="newest": the matches by
+        published_at, newest first (score None). The syntax (OR, NOT, -, "phrase"):
         search.py; a query that cannot be searched raises search.BadQuery."""
         if not isinstance(limit, int) or limit < 1:
             raise ValueError(f"limit must be a positive number, not {limit!r}")
-        return search.run_search(self.db, query, limit, report.check_since(since), report.check_until(until))
+        return search.run_search(self.db, query, limit, report.check_since(since), report.check_until(until), order)
 
     @guarded
     def count_matches(self, query: str, since: str | None = None, until: str | None = None) -> int:
