@@ -87,7 +87,7 @@ def opened_store(db_path: str, timeout: float, raw_path: str | None = None, crea
         store.close()
 
 
-SEARCH_OPTIONS = ("--limit", "--since", "--until", "--json", "--db", "--timeout", "--help")
+SEARCH_OPTIONS = ("--limit", "--since", "--until", "--newest", "--json", "--db", "--timeout", "--help")
 
 
 @cli.command(context_settings={"ignore_unknown_options": True})
@@ -96,9 +96,10 @@ SEARCH_OPTIONS = ("--limit", "--since", "--until", "--json", "--db", "--timeout"
 @click.option("--since", callback=_date, help="Only articles published on or after this date (YYYY[-MM[-DD]]).")
 @click.option("--until", callback=_date,
               help="Only articles published on or before this date (YYYY[-MM[-DD]]; 2024-05: to the end of May).")
+@click.option("--newest", is_flag=True, help="Newest first instead of best first (the same matches).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object per match.")
 @db_options
-def search(query, limit, since, until, as_json, db_path, timeout):
+def search(query, limit, since, until, newest, as_json, db_path, timeout):
     """Full-text search in Chinese: the best matches (bm25) with date, source, title, snippet and
     URL on standard output; the total number of matches on standard error.
 
@@ -119,6 +120,7 @@ def search(query, limit, since, until, as_json, db_path, timeout):
       workercrawl search 工会 农民工 OR 民工 --since 2024-05 --until 2024-06
       workercrawl search 工会 -职工 -n 50 --json
       workercrawl search '"职工权益" -女职工'
+      workercrawl search 农民工 欠薪 --newest
     """
     import difflib
 
@@ -131,7 +133,8 @@ def search(query, limit, since, until, as_json, db_path, timeout):
     text = " ".join(query)
     with opened_store(db_path, timeout) as store:
         try:
-            matches = store.search(text, limit=limit, since=since, until=until)
+            matches = store.search(text, limit=limit, since=since, until=until,
+                                   order="newest" if newest else "relevance")
             total = len(matches) if len(matches) < limit else store.count_matches(text, since=since, until=until)
         except BadQuery as exc:
             raise click.BadParameter(str(exc), param_hint="QUERY") from None
