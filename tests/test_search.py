@@ -174,3 +174,18 @@ def test_newest_first_is_the_same_matches_by_date_whichever_plan(store, query, f
 def test_unknown_order_is_refused(store):
     with pytest.raises(ValueError, match="newest"):
         store.search("工会", order="oldest")
+
+
+def test_relevance_over_a_very_common_word_ranks_the_latest_matches_with_the_same_scores(store, monkeypatch):
+    """Above RANK_CAP matches only the RANK_CAP most recently indexed ones are scored; their
+    scores are the ones the full search gives them."""
+    full = {h["url"]: h["score"] for h in store.search("职工", limit=50)}
+    monkeypatch.setattr(fts, "RANK_CAP", 2)
+    capped = store.search("职工", limit=50)
+    assert len(capped) == 2
+    latest = [r[0] for r in store.db.execute(
+        "SELECT s.url FROM article_search s WHERE s.id IN (SELECT rowid FROM articles_fts "
+        "WHERE articles_fts MATCH '\"职工\"') ORDER BY s.id DESC LIMIT 2")]
+    assert {h["url"] for h in capped} == set(latest)
+    assert all(h["score"] == full[h["url"]] for h in capped)
+    assert [h["score"] for h in capped] == sorted(h["score"] for h in capped)

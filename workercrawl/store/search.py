@@ -66,6 +66,29 @@ JOIN article_search AS s ON s.id = hits.id
 JOIN articles AS a ON a.url = s.url
 ORDER BY hits.score"""
 
+# Relevance over a very common word: bm25 must score every match, ~1 µs each (a word in half of
+# a million articles: half a second). Above RANK_CAP matches, only the RANK_CAP most recently
+# indexed matches (the highest rowids: FTS5 walks them newest first and stops) are scored, and
+# the best :limit of those are returned, with the same scores they would have had; below it
+# (every corpus up to ~100,000 articles for most words) the search is exactly SEARCH_SQL.
+RANK_CAP = 50_000
+SEARCH_CAPPED_SQL = f"""\
+WITH scored AS (
+  SELECT rowid AS id, bm25(articles_fts, 4.0, 1.0) AS score
+  FROM articles_fts
+  WHERE {_WHERE}
+  ORDER BY rowid DESC
+  LIMIT :cap
+), hits AS (
+  SELECT id, score FROM scored ORDER BY score LIMIT coalesce(nullif(:limit, ''), 20)
+)
+SELECT a.published_at, a.source, a.title, workercrawl_snippet(a.body, :q) AS snippet,
+       a.url, a.site, a.channel, hits.score
+FROM hits
+JOIN article_search AS s ON s.id = hits.id
+JOIN articles AS a ON a.url = s.url
+ORDER BY hits.score"""
+
 # Newest first (`workercrawl search --newest`, Store.search(order="newest")): the same matches,
 # by published_at (then by id, the order rows were indexed), undated articles last. Two plans
 # give the same rows, chosen by how many articles the query finds (run_search counts up to
@@ -578,13 +601,19 @@ def run_search(db, query: str, limit: int, since: str | None, until: str | None 
         return []
     params = _params(query, since, until, limit)
     if order == "relevance":
-        sql = SEARCH_SQL
+        capped = _more_than(db, query, RANK_CAP)
+        sql = SEARCH_CAPPED_SQL if capped else SEARCH_SQL
+        params["cap"] = RANK_CAP
     elif order == "newest":
-        few = db.execute(_FEW_COUNT_SQL, {"q": query, "cap": NEWEST_FEW + 1}).fetchone()[0] <= NEWEST_FEW
-        sql = NEWEST_FEW_SQL if few else NEWEST_MANY_SQL
+        sql = NEWEST_MANY_SQL if _more_than(db, query, NEWEST_FEW) else NEWEST_FEW_SQL
     else:
         raise ValueError(f"order must be one of {', '.join(ORDERS)}, not {order!r}")
     return [dict(r) for r in db.query(sql, params)]
+
+
+def _more_than(db, query: str, n: int) -> bool:
+    """Whether MATCH alone finds more than n articles (counts at most n + 1 rowids, unscored)."""
+    return db.execute(_FEW_COUNT_SQL, {"q": query, "cap": n + 1}).fetchone()[0] > n
 
 
 def count_matches(db, query: str, since: str | None = None, until: str | None = None) -> int:
