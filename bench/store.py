@@ -254,6 +254,57 @@ def scale_report(r: dict) -> None:
         print(f"| {label} | {row['p50_ms']} ms | {row['p95_ms']} ms | {new['p50_ms']} ms | {new['p95_ms']} ms | {words} |")
 
 
+def plot(results: list[dict], out: Path) -> None:
+    """Search p95 by corpus size (log scale), one line per query class and order: a small SVG
+    written by hand (no plotting library), from bench/results/store-scale-*.json."""
+    results = sorted(results, key=lambda r: r["articles"])
+    sizes_ = [r["articles"] for r in results]
+    series = []
+    colors = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b"]
+    for i, label in enumerate(SCALE_QUERIES):
+        for order, dash in (("search", ""), ("search_newest", "6 4")):
+            points = [(r["articles"], r[order][label]["p95_ms"]) for r in results if label in r.get(order, {})]
+            series.append((f"{label}, {'relevance' if order == 'search' else 'newest first'}", colors[i % 6], dash, points))
+    import math
+    w, h, left, right, top, bottom = 760, 420, 60, 250, 40, 50
+    lo, hi = math.log10(min(sizes_)), math.log10(max(sizes_))
+    ymax = max(p for _, _, _, pts in series for _, p in pts) * 1.1
+
+    def x(n):
+        return left + (math.log10(n) - lo) / ((hi - lo) or 1) * (w - left - right)
+
+    def y(v):
+        return h - bottom - v / ymax * (h - top - bottom)
+
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" font-family="sans-serif" font-size="12">',
+             f'<rect width="{w}" height="{h}" fill="white"/>',
+             f'<text x="{left}" y="22" font-size="14">Search p95 (ms, top 20) by corpus size — bench/store.py --scale</text>',
+             f'<line x1="{left}" y1="{h - bottom}" x2="{w - right}" y2="{h - bottom}" stroke="black"/>',
+             f'<line x1="{left}" y1="{top}" x2="{left}" y2="{h - bottom}" stroke="black"/>']
+    for n in sizes_:
+        parts.append(f'<text x="{x(n):.0f}" y="{h - bottom + 18}" text-anchor="middle">{n:,}</text>')
+    step = 10 ** math.floor(math.log10(ymax / 2)) if ymax > 2 else 1
+    v = 0.0
+    while v <= ymax:
+        parts.append(f'<line x1="{left}" y1="{y(v):.0f}" x2="{w - right}" y2="{y(v):.0f}" stroke="#ddd"/>'
+                     f'<text x="{left - 6}" y="{y(v) + 4:.0f}" text-anchor="end">{v:g}</text>')
+        v += step * (2 if ymax / step > 10 else 1)
+    for target, label in ((100, "relevance target"), (50, "newest-first target")):
+        if target <= ymax:
+            parts.append(f'<line x1="{left}" y1="{y(target):.0f}" x2="{w - right}" y2="{y(target):.0f}" stroke="red" '
+                         f'stroke-dasharray="2 3"/><text x="{w - right - 4}" y="{y(target) - 4:.0f}" text-anchor="end" '
+                         f'fill="red">{label} {target} ms</text>')
+    parts.append(f'<text x="{(left + w - right) / 2:.0f}" y="{h - 12}" text-anchor="middle">articles (log scale)</text>')
+    for i, (label, color, dash, pts) in enumerate(series):
+        path = " ".join(f"{x(n):.1f},{y(p):.1f}" for n, p in pts)
+        parts.append(f'<polyline points="{path}" fill="none" stroke="{color}" stroke-width="2" stroke-dasharray="{dash}"/>')
+        ly = top + 10 + i * 18
+        parts.append(f'<line x1="{w - right + 12}" y1="{ly}" x2="{w - right + 40}" y2="{ly}" stroke="{color}" '
+                     f'stroke-width="2" stroke-dasharray="{dash}"/><text x="{w - right + 46}" y="{ly + 4}">{label}</text>')
+    parts.append("</svg>")
+    out.write_text("\n".join(parts) + "\n", "utf-8")
+
+
 def recall(path: Path) -> dict:
     """Search (the MATCH Store.search runs) against plain substring search, per query word."""
     words = [w for ws in QUERIES.values() for w in ws] + RECALL_EXTRA
@@ -290,7 +341,14 @@ def main() -> None:
                              "20), stats, canned and dashboard queries, export's peak RSS; JSON to "
                              "bench/results/store-scale-N.json.")
     parser.add_argument("--optimize", action="store_true", help="With --scale: FTS optimize + ANALYZE first.")
+    parser.add_argument("--plot", metavar="SVG", help="Only draw search p95 by corpus size from "
+                        "bench/results/store-scale-*.json into this SVG file, and stop.")
     args = parser.parse_args()
+    if args.plot:
+        found = [json.loads(p.read_text("utf-8")) for p in (ROOT / "results").glob("store-scale-*.json")]
+        plot(found, Path(args.plot))
+        print(f"written: {args.plot} ({', '.join(str(r['articles']) for r in found)} articles)")
+        return
 
     tmp = None if args.db else tempfile.TemporaryDirectory(prefix="workercrawl-bench-")
     path = Path(args.db) if args.db else Path(tmp.name) / "workercrawl.db"
