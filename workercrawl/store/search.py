@@ -185,16 +185,20 @@ def tokens(text: str) -> list[str]:
     2 and 3 characters; going on makes 4-character words findable inside longer ones.
     Punctuation and whitespace are dropped.
     """
-    tok = tokenizer()
     out = []
-    for word in _words(tok, text):
-        n = len(word)
-        if n > 2:
-            # cut_all lists the candidates in text order; has_word keeps dictionary words only
-            inside = [w for w in tok.cut_all(word) if 2 <= len(w) < n and tok.has_word(w)]
-            out += sorted(inside, key=len)
+    for word in _words(tokenizer(), text):
+        if len(word) > 2:
+            out += _inside(word)
         out.append(word)
     return out
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _inside(word: str) -> tuple[str, ...]:
+    """The dictionary words inside word, shortest first (news repeats its words: cached)."""
+    tok, n = tokenizer(), len(word)
+    # cut_all lists the candidates in text order; has_word keeps dictionary words only
+    return tuple(sorted((w for w in tok.cut_all(word) if 2 <= len(w) < n and tok.has_word(w)), key=len))
 
 
 def segment(text: str) -> str:
