@@ -93,7 +93,8 @@ ORDER BY hits.score"""
 # by published_at (then by id, the order rows were indexed), undated articles last. Two plans
 # give the same rows, chosen by how many articles the query finds (run_search counts up to
 # NEWEST_FEW, which costs little: FTS5 reads rowids without scoring):
-# - few matches: every match joined to its date and sorted (cost grows with the matches);
+# - few matches: every match joined to its date (from the narrow (id, published_at) index of
+#   schema.py 0009, not the wide segmented row) and sorted (cost grows with the matches);
 # - many: walk article_search by date, newest first (its published_at index), and probe the
 #   index for each row by rowid until :limit match (cost grows with articles / matches).
 # Neither scores anything: bm25 over half a million matches is what makes relevance slow.
@@ -102,6 +103,9 @@ _DATES = """(coalesce(:since, '') = '' OR s.published_at >= :since)
 _PHRASES = """(workercrawl_phrases(:q) = 0
          OR (SELECT workercrawl_phrases_in(:q, a.pretitle, a.title, a.subtitle, a.body)
              FROM articles AS a WHERE a.url = s.url))"""
+_PHRASES_BY_ID = """(workercrawl_phrases(:q) = 0
+         OR (SELECT workercrawl_phrases_in(:q, a.pretitle, a.title, a.subtitle, a.body)
+             FROM article_search AS t JOIN articles AS a ON a.url = t.url WHERE t.id = s.id))"""
 _NEWEST_SELECT = """SELECT a.published_at, a.source, a.title, workercrawl_snippet(a.body, :q) AS snippet,
        a.url, a.site, a.channel, NULL AS score
 FROM hits
@@ -111,8 +115,9 @@ ORDER BY hits.published_at IS NULL, hits.published_at DESC, hits.id DESC"""
 NEWEST_FEW_SQL = f"""\
 WITH hits AS (
   SELECT s.id, s.published_at
-  FROM articles_fts CROSS JOIN article_search AS s ON s.id = articles_fts.rowid
-  WHERE articles_fts MATCH workercrawl_match(:q) AND {_DATES} AND {_PHRASES}
+  FROM articles_fts
+  CROSS JOIN article_search AS s INDEXED BY idx_article_search_id_published_at ON s.id = articles_fts.rowid
+  WHERE articles_fts MATCH workercrawl_match(:q) AND {_DATES} AND {_PHRASES_BY_ID}
   ORDER BY s.published_at IS NULL, s.published_at DESC, s.id DESC
   LIMIT coalesce(nullif(:limit, ''), 20)
 )
