@@ -180,7 +180,7 @@ def test_relevance_over_a_very_common_word_ranks_the_latest_matches_with_the_sam
     """Above RANK_CAP matches only the RANK_CAP most recently indexed ones are scored; their
     scores are the ones the full search gives them."""
     full = {h["url"]: h["score"] for h in store.search("职工", limit=50)}
-    monkeypatch.setattr(fts, "RANK_CAP", 2)
+    monkeypatch.setattr(fts, "SEARCH_SQL", fts.search_sql(cap=2))
     capped = store.search("职工", limit=50)
     assert len(capped) == 2
     latest = [r[0] for r in store.db.execute(

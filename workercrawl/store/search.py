@@ -30,9 +30,9 @@ _HYPHENS = re.compile(r"-+")
 _lock = threading.Lock()
 _tokenizer = None
 
-# The search, as one query. bm25(articles_fts, 4.0, 1.0): a hit in the title weighs as much as
-# four in the body. ORDER BY bm25(…) LIMIT n (not ORDER BY rank) lets SQLite keep only the
-# best n while scoring: a third faster on words that half the articles contain.
+# The search, as one query (search_sql). bm25(articles_fts, 4.0, 1.0): a hit in the title weighs
+# as much as four in the body. ORDER BY bm25(…) LIMIT n (not ORDER BY rank) lets SQLite keep
+# only the best n while scoring: a third faster on words that half the articles contain.
 # workercrawl_match(:q) parses the query (see parse_query) into an FTS5 expression, and
 # workercrawl_snippet(body, :q) cuts a snippet from the original body: both are registered on
 # the store's connection and, through the datasette plugin, in datasette. An exact "phrase" is
@@ -51,12 +51,26 @@ _WHERE = """articles_fts MATCH workercrawl_match(:q)
              FROM article_search AS s JOIN articles AS a ON a.url = s.url
              WHERE s.id = articles_fts.rowid))"""
 
-SEARCH_SQL = f"""\
-WITH hits AS (
+RANK_CAP = 50_000  # matches scored at most (the most recently indexed): see search_sql
+
+
+def search_sql(cap: int = RANK_CAP) -> str:
+    """The search as one query. FTS5 hands the matches over newest-indexed first (ORDER BY rowid
+    DESC: no sort), bm25 scores at most `cap` of them, and the best :limit are kept. A word in
+    more than `cap` articles (工会 in half of a million) is ranked among its `cap` most recently
+    indexed matches, each with the score the full ranking gives it: scoring all of them costs
+    ~1 µs a match, half a second at a million articles. Up to `cap` matches (every word of a
+    corpus of up to ~100,000 articles) the ranking is the full one."""
+    return f"""\
+WITH scored AS (
   SELECT rowid AS id, bm25(articles_fts, 4.0, 1.0) AS score
   FROM articles_fts
   WHERE {_WHERE}
-  ORDER BY score
+  ORDER BY rowid DESC
+  LIMIT {int(cap)}
+), hits AS (
+  SELECT id, score FROM scored
+  ORDER BY score, id
   LIMIT coalesce(nullif(:limit, ''), 20)
 )
 SELECT a.published_at, a.source, a.title, workercrawl_snippet(a.body, :q) AS snippet,
@@ -64,30 +78,10 @@ SELECT a.published_at, a.source, a.title, workercrawl_snippet(a.body, :q) AS sni
 FROM hits
 JOIN article_search AS s ON s.id = hits.id
 JOIN articles AS a ON a.url = s.url
-ORDER BY hits.score"""
+ORDER BY hits.score, hits.id"""
 
-# Relevance over a very common word: bm25 must score every match, ~1 µs each (a word in half of
-# a million articles: half a second). Above RANK_CAP matches, only the RANK_CAP most recently
-# indexed matches (the highest rowids: FTS5 walks them newest first and stops) are scored, and
-# the best :limit of those are returned, with the same scores they would have had; below it
-# (every corpus up to ~100,000 articles for most words) the search is exactly SEARCH_SQL.
-RANK_CAP = 50_000
-SEARCH_CAPPED_SQL = f"""\
-WITH scored AS (
-  SELECT rowid AS id, bm25(articles_fts, 4.0, 1.0) AS score
-  FROM articles_fts
-  WHERE {_WHERE}
-  ORDER BY rowid DESC
-  LIMIT :cap
-), hits AS (
-  SELECT id, score FROM scored ORDER BY score LIMIT coalesce(nullif(:limit, ''), 20)
-)
-SELECT a.published_at, a.source, a.title, workercrawl_snippet(a.body, :q) AS snippet,
-       a.url, a.site, a.channel, hits.score
-FROM hits
-JOIN article_search AS s ON s.id = hits.id
-JOIN articles AS a ON a.url = s.url
-ORDER BY hits.score"""
+
+SEARCH_SQL = search_sql()
 
 # Newest first (`workercrawl search --newest`, Store.search(order="newest")): the same matches,
 # by published_at (then by id, the order rows were indexed), undated articles last. Two plans
@@ -610,9 +604,7 @@ def run_search(db, query: str, limit: int, since: str | None, until: str | None 
         return []
     params = _params(query, since, until, limit)
     if order == "relevance":
-        capped = _more_than(db, query, RANK_CAP)
-        sql = SEARCH_CAPPED_SQL if capped else SEARCH_SQL
-        params["cap"] = RANK_CAP
+        sql = SEARCH_SQL
     elif order == "newest":
         sql = NEWEST_MANY_SQL if _more_than(db, query, NEWEST_FEW) else NEWEST_FEW_SQL
     else:
