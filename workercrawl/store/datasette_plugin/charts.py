@@ -17,25 +17,23 @@ CONFIG = {"font": FONT, "view": {"stroke": None}, "axis": {"labelFontSize": 11, 
 # Monday of the article's week: date(d, '-6 days', 'weekday 1') (weekday 1 = the next Monday, or d itself)
 from ..schema import WEEK_EXPR as WEEK  # noqa: E402
 
-# Counted per (week, site) first, straight from an index on the week expression (schema.py,
-# 0009), then the sites outside the top ones folded into 其他: no date computed per article.
-PER_WEEK_SITE = f"""
-WITH top AS (SELECT site FROM articles WHERE coalesce(site, '') != ''
-             GROUP BY site ORDER BY count(*) DESC LIMIT {TOP_SOURCES}),
-per AS (SELECT {WEEK} AS week, site, count(*) AS n FROM articles
+
+def _per_week(column: str) -> str:
+    """Articles per week and `column` (site or source), the top ones apart and the rest as 其他:
+    counted per (week, column) first, straight from an index on the week expression (schema.py,
+    0009), then folded: no date computed per article."""
+    return f"""
+WITH top AS (SELECT {column} FROM articles WHERE coalesce({column}, '') != ''
+             GROUP BY {column} ORDER BY count(*) DESC LIMIT {TOP_SOURCES}),
+per AS (SELECT {WEEK} AS week, {column}, count(*) AS n FROM articles
         WHERE published_at >= '1990' GROUP BY 1, 2)
-SELECT week, CASE WHEN site IN (SELECT site FROM top) THEN site ELSE '其他' END AS site,
+SELECT week, CASE WHEN {column} IN (SELECT {column} FROM top) THEN {column} ELSE '其他' END AS {column},
        sum(n) AS articles
 FROM per GROUP BY week, 2 ORDER BY week"""
 
-PER_WEEK_SOURCE = f"""
-WITH top AS (SELECT source FROM articles WHERE coalesce(source, '') != ''
-             GROUP BY source ORDER BY count(*) DESC LIMIT {TOP_SOURCES}),
-per AS (SELECT {WEEK} AS week, source, count(*) AS n FROM articles
-        WHERE published_at >= '1990' GROUP BY 1, 2)
-SELECT week, CASE WHEN source IN (SELECT source FROM top) THEN source ELSE '其他' END AS source,
-       sum(n) AS articles
-FROM per GROUP BY week, 2 ORDER BY week"""
+
+PER_WEEK_SITE = _per_week("site")
+PER_WEEK_SOURCE = _per_week("source")
 
 PEOPLE = f"""
 SELECT * FROM (
