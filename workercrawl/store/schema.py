@@ -310,9 +310,13 @@ def _scale_indexes(db: Database) -> None:
     - article_search (id, published_at): an article's date by its search rowid from a narrow
       index rather than the wide segmented row (the term-trend chart, newest-first search);
     - articles (week, site | source, published_at): the per-week charts count from the index,
-      without computing a date for every article."""
+      without computing a date for every article;
+    - articles (month, published_at) and article_people (role, url): `workercrawl stats` and
+      the articles-per-month query read them instead of sorting a million rows."""
     db["articles"].create_index(["source", "published_at"], find_unique_name=True)
     db.execute("CREATE INDEX IF NOT EXISTS idx_article_search_id_published_at ON article_search (id, published_at)")
     db.execute(f"CREATE INDEX IF NOT EXISTS idx_articles_week_site ON articles ({WEEK_EXPR}, site, published_at)")
     db.execute(f"CREATE INDEX IF NOT EXISTS idx_articles_week_source ON articles ({WEEK_EXPR}, source, published_at)")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_articles_month ON articles (substr(published_at, 1, 7), published_at)")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_article_people_role_url ON article_people (role, url)")
     db.execute("ANALYZE")

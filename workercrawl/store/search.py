@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import math
 import re
 import threading
 from dataclasses import dataclass
@@ -86,7 +87,7 @@ SEARCH_SQL = search_sql()
 # Newest first (`workercrawl search --newest`, Store.search(order="newest")): the same matches,
 # by published_at (then by id, the order rows were indexed), undated articles last. Two plans
 # give the same rows, chosen by how many articles the query finds (run_search counts up to
-# NEWEST_FEW, which costs little: FTS5 reads rowids without scoring):
+# _newest_few, which costs little: FTS5 reads rowids without scoring):
 # - few matches: every match joined to its date (from the narrow (id, published_at) index of
 #   schema.py 0009, not the wide segmented row) and sorted (cost grows with the matches);
 # - many: walk article_search by date, newest first (its published_at index), and probe the
@@ -128,8 +129,19 @@ WITH hits AS (
 )
 {_NEWEST_SELECT}"""
 # Undated articles come last; the walk above reaches them last too (NULL sorts lowest), so the
-# two plans agree. Above this many matches, the walk by date is the cheaper plan.
-NEWEST_FEW = 4000
+# two plans agree. Which is cheaper: sorting m matches costs ~1.3 µs each; the walk probes about
+# limit × articles / m rows at ~30 µs each (bench/store.py --scale, a million articles). They cost
+# the same at m = sqrt(limit × articles × NEWEST_PROBE_COST): 22,000 matches for the top 20 of a
+# million (~30 ms either way), fewer in a smaller corpus. NEWEST_FEW (tests) overrides.
+NEWEST_PROBE_COST = 25
+NEWEST_FEW: int | None = None
+
+
+def _newest_few(db, limit: int) -> int:
+    if NEWEST_FEW is not None:
+        return NEWEST_FEW
+    articles = db.execute("SELECT coalesce(max(id), 0) FROM article_search").fetchone()[0]
+    return max(1000, int(math.sqrt(max(1, limit) * articles * NEWEST_PROBE_COST)))
 _FEW_COUNT_SQL = """SELECT count(*) FROM (SELECT 1 FROM articles_fts WHERE articles_fts MATCH workercrawl_match(:q)
 LIMIT :cap)"""
 ORDERS = ("relevance", "newest")
@@ -606,7 +618,7 @@ def run_search(db, query: str, limit: int, since: str | None, until: str | None 
     if order == "relevance":
         sql = SEARCH_SQL
     elif order == "newest":
-        sql = NEWEST_MANY_SQL if _more_than(db, query, NEWEST_FEW) else NEWEST_FEW_SQL
+        sql = NEWEST_MANY_SQL if _more_than(db, query, _newest_few(db, limit)) else NEWEST_FEW_SQL
     else:
         raise ValueError(f"order must be one of {', '.join(ORDERS)}, not {order!r}")
     return [dict(r) for r in db.query(sql, params)]
