@@ -319,4 +319,5 @@ def _scale_indexes(db: Database) -> None:
     db.execute(f"CREATE INDEX IF NOT EXISTS idx_articles_week_source ON articles ({WEEK_EXPR}, source, published_at)")
     db.execute("CREATE INDEX IF NOT EXISTS idx_articles_month ON articles (substr(published_at, 1, 7), published_at)")
     db.execute("CREATE INDEX IF NOT EXISTS idx_article_people_role_url ON article_people (role, url)")
-    db.execute("ANALYZE")
+    # No ANALYZE here: statistics taken of a new, empty database mislead the planner once it
+    # fills (inserts ran at half speed). `PRAGMA optimize` on a grown database: operations.md.
