@@ -29,6 +29,7 @@ import threading
 import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).parent))
 from sitegen import generate  # noqa: E402
@@ -53,15 +54,22 @@ class Recorder:
     def __init__(self):
         self.lock = threading.Lock()
         self.requests: dict[int, list[tuple[float, float, str]]] = {}
+        self.accepted: dict[int, dict[str, float]] = {}  # port → path → accept time (new connections)
 
-    def add(self, port: int, start: float, end: float, path: str) -> None:
+    def add(self, port: int, start: float, end: float, path: str, accepted: float | None = None) -> None:
         with self.lock:
             self.requests.setdefault(port, []).append((start, end, path))
+            if accepted is not None:
+                self.accepted.setdefault(port, {})[path] = accepted
 
 
 def serve(folder: Path, recorder: Recorder, latency: float) -> tuple[ThreadingHTTPServer, int]:
     class Handler(SimpleHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+
+        def setup(self):
+            super().setup()
+            self.first = True  # the next request is the connection's first
 
         def parse_request(self):  # the request line has arrived: the request starts now
             self.started = time.monotonic()
@@ -71,7 +79,11 @@ def serve(folder: Path, recorder: Recorder, latency: float) -> tuple[ThreadingHT
             self.started = None
             super().handle_one_request()
             if self.started is not None:  # a request was read and answered (not an idle keep-alive wait)
-                recorder.add(self.server.server_address[1], self.started, time.monotonic(), self.path)
+                # on a new connection, when the server accepted it: a loaded server reads the first
+                # request late, which makes the gap to the previous request look shorter than it was
+                accepted = self.server.accepted_at.get(self.client_address) if self.first else None
+                recorder.add(self.server.server_address[1], self.started, time.monotonic(), self.path, accepted)
+                self.first = False
 
         def send_head(self):
             time.sleep(latency)  # a remote site's response time
@@ -83,6 +95,13 @@ def serve(folder: Path, recorder: Recorder, latency: float) -> tuple[ThreadingHT
     class Server(ThreadingHTTPServer):
         request_queue_size = 256
         daemon_threads = True
+
+        accepted_at: dict = {}  # client address → when accept() returned
+
+        def get_request(self):
+            sock, address = super().get_request()
+            self.accepted_at[address] = time.monotonic()
+            return sock, address
 
     server = Server(("127.0.0.1", 0), functools.partial(Handler, directory=str(folder)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -105,11 +124,13 @@ def min_gap(spans: list[tuple[float, float, str]]) -> float | None:
     return min(gaps) if gaps else None
 
 
-def closest(spans: list[tuple[float, float, str]]) -> list:
-    """The two requests that started closest together (paths and times), to see why."""
+def closest(spans: list[tuple[float, float, str]], accepted: dict[str, float]) -> list:
+    """The two requests that started closest together: paths, read and answered times, and
+    when the server accepted the connection of a connection's first request (None: reused)."""
     ordered = sorted(spans)
     pairs = sorted(zip(ordered, ordered[1:]), key=lambda p: p[1][0] - p[0][0])
-    return [[a[2], round(a[0], 3), round(a[1], 3), b[2], round(b[0], 3), round(b[1], 3)] for a, b in pairs[:1]]
+    return [[(x[2], round(x[0], 3), round(x[1], 3), accepted.get(x[2]) and round(accepted[x[2]], 3)) for x in pair]
+            for pair in pairs[:1]]
 
 
 def tree_rss_mb(pid: int) -> float:
@@ -147,9 +168,13 @@ def run(args, tmp: Path, recorder: Recorder) -> dict:
     command = [sys.executable, "-m", "workercrawl.cli", "crawl", "--all", "--sites", str(sites_file),
                "--parallel", str(args.parallel), "--db", str(db),
                "-s", f"CONCURRENT_REQUESTS_PER_DOMAIN={args.per_domain}", "-s", f"DOWNLOAD_DELAY={args.delay}",
-               "-s", "AUTOTHROTTLE_START_DELAY=" + str(args.delay), "-s", "LOG_LEVEL=WARNING"]
+               "-s", "AUTOTHROTTLE_START_DELAY=" + str(args.delay), "-s", "LOG_LEVEL=WARNING",
+               # the crawl's own record of when each request left (bench/manysites_probe.py)
+               "-s", 'EXTENSIONS={"workercrawl.quietlogs.QuietNetworkLogs": 0, "manysites_probe.Probe": 10}']
     memory: list[tuple[float, float, int]] = []
-    env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    probe = tmp / "sent.jsonl"
+    env = {**os.environ, "MANYSITES_PROBE": str(probe),
+           "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "bench"), os.environ.get("PYTHONPATH", "")])}
     started = time.monotonic()
     proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     out: list[str] = []
@@ -173,12 +198,19 @@ def run(args, tmp: Path, recorder: Recorder) -> dict:
     with sqlite3.connect(db) as conn:
         articles = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
         per_site = dict(conn.execute("SELECT site, count(*) FROM runs GROUP BY site").fetchall())
+    sent: dict[int, list[float]] = {}  # port → when the crawl sent each request (its own clock)
+    for line in probe.read_text("utf-8").splitlines() if probe.exists() else []:
+        row = json.loads(line)
+        sent.setdefault(urlsplit(row["url"]).port, []).append(row["t"])
     ports = sorted(recorder.requests)
     sites = []
     for port in ports:
         spans = recorder.requests[port]
+        times = sorted(sent.get(port, []))
         sites.append({"port": port, "requests": len(spans), "max_in_flight": in_flight(spans),
-                      "min_gap_s": min_gap(spans), "closest": closest(spans),
+                      "min_gap_s": min_gap(spans), "closest": closest(spans, recorder.accepted.get(port, {})),
+                      "sent": len(times),
+                      "min_sent_gap_s": min((b - a for a, b in zip(times, times[1:])), default=None),
                       "span_s": max(e for _, e, _ in spans) - min(s for s, _, _ in spans)})
     status = {}
     for line in verdicts:
@@ -217,7 +249,11 @@ def report(r: dict) -> None:
           f"{statistics.median(gaps):.3f} s ({sum(g < r['delay_s'] for g in gaps)} sites under) |")
     if busy:
         third = max(1, len(busy) // 3)
-        print(f"| memory of the crawl (all processes) | peak {max(rss)} MB; mean {statistics.mean(m[1] for m in busy[:third]):.0f} "
+        sent = [s["min_sent_gap_s"] for s in sites if s.get("min_sent_gap_s") is not None]
+    if sent:
+        print(f"| … the same, as the crawl sent them (its own clock) | min {min(sent):.3f} s, median "
+              f"{statistics.median(sent):.3f} s ({sum(g < r['delay_s'] for g in sent)} sites under) |")
+    print(f"| memory of the crawl (all processes) | peak {max(rss)} MB; mean {statistics.mean(m[1] for m in busy[:third]):.0f} "
               f"/ {statistics.mean(m[1] for m in busy[third:2 * third] or busy[:1]):.0f} / "
               f"{statistics.mean(m[1] for m in busy[2 * third:] or busy[:1]):.0f} MB over the run's thirds |")
     print(f"| exit code | {r['exit_code']} |")
