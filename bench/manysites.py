@@ -170,7 +170,8 @@ def run(args, tmp: Path, recorder: Recorder) -> dict:
                "-s", f"CONCURRENT_REQUESTS_PER_DOMAIN={args.per_domain}", "-s", f"DOWNLOAD_DELAY={args.delay}",
                "-s", "AUTOTHROTTLE_START_DELAY=" + str(args.delay), "-s", "LOG_LEVEL=WARNING",
                # the crawl's own record of when each request left (bench/manysites_probe.py)
-               "-s", 'EXTENSIONS={"workercrawl.quietlogs.QuietNetworkLogs": 0, "manysites_probe.Probe": 10}']
+               "-s", 'EXTENSIONS={"workercrawl.quietlogs.QuietNetworkLogs": 0, "manysites_probe.Probe": 10}',
+               *(["-s", "DOWNLOADER=scrapy.core.downloader.Downloader"] if args.scrapy_downloader else [])]
     memory: list[tuple[float, float, int]] = []
     probe = tmp / "sent.jsonl"
     env = {**os.environ, "MANYSITES_PROBE": str(probe),
@@ -218,6 +219,7 @@ def run(args, tmp: Path, recorder: Recorder) -> dict:
         key = found.group(1) if found else "?"
         status[key] = status.get(key, 0) + 1
     return {
+        "downloader": "scrapy" if args.scrapy_downloader else "workercrawl",
         "sites": args.sites, "articles_per_site": args.articles, "parallel": args.parallel,
         "per_domain": args.per_domain, "delay_s": args.delay, "latency_s": args.latency,
         "exit_code": proc.returncode, "wall_s": wall, "articles_stored": articles,
@@ -235,7 +237,7 @@ def report(r: dict) -> None:
     busy = [m for m in r["memory"] if m[1] > 0]
     print(f"\n## Many sites: {r['sites']} replicas × {r['articles_per_site']} articles, "
           f"`workercrawl crawl --all --parallel {r['parallel']}`, CONCURRENT_REQUESTS_PER_DOMAIN={r['per_domain']}, "
-          f"DOWNLOAD_DELAY={r['delay_s']} s, {r['latency_s']} s per response\n")
+          f"DOWNLOAD_DELAY={r['delay_s']} s, {r['latency_s']} s per response, {r.get('downloader')}'s downloader\n")
     print("| measure | value |\n|---|---|")
     print(f"| sites served / crawled (runs) | {len(sites)} / {r['runs']} |")
     print(f"| verdicts | {', '.join(f'{k} {v}' for k, v in sorted(r['verdicts'].items()))} |")
@@ -267,6 +269,8 @@ def main(argv=None) -> int:
     parser.add_argument("--per-domain", type=int, default=2)
     parser.add_argument("--delay", type=float, default=0.1)
     parser.add_argument("--latency", type=float, default=0.2)
+    parser.add_argument("--scrapy-downloader", action="store_true",
+                        help="Scrapy's own downloader instead of workercrawl's (the delay held between schedulings only).")
     parser.add_argument("--json", default=str(ROOT / "bench" / "results" / "manysites.json"))
     args = parser.parse_args(argv)
     recorder = Recorder()

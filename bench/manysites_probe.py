@@ -1,6 +1,6 @@
 """A Scrapy extension for bench/manysites.py: the crawl's own record of when each request left
-for the site — when the downloader hands it to the HTTP handler (Downloader._download, after the
-slot's delay and concurrency checks; no signal marks that moment) — appended as JSON lines to
+for the site — when the downloader hands it to the HTTP handler (after the slot's delay and
+concurrency checks; no signal marks that moment) — appended as JSON lines to
 $MANYSITES_PROBE. The server's record can lag on a loaded machine; this one is the client's."""
 
 from __future__ import annotations
@@ -23,14 +23,14 @@ class Probe:
         return cls(crawler)
 
     def engine_started(self):
-        downloader = self.crawler.engine.downloader
-        download = downloader._download
+        handlers = self.crawler.engine.downloader.handlers
+        download = handlers.download_request_async
 
-        async def recorded(slot, request):
+        async def recorded(request, *args, **kwargs):
             self.sent(request)
-            return await download(slot, request)
+            return await download(request, *args, **kwargs)
 
-        downloader._download = recorded
+        handlers.download_request_async = recorded
 
     def sent(self, request):
         if self.path:
