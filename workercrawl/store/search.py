@@ -142,6 +142,8 @@ def _newest_few(db, limit: int) -> int:
         return NEWEST_FEW
     articles = db.execute("SELECT coalesce(max(id), 0) FROM article_search").fetchone()[0]
     return max(1000, int(math.sqrt(max(1, limit) * articles * NEWEST_PROBE_COST)))
+
+
 _FEW_COUNT_SQL = """SELECT count(*) FROM (SELECT 1 FROM articles_fts WHERE articles_fts MATCH workercrawl_match(:q)
 LIMIT :cap)"""
 ORDERS = ("relevance", "newest")
