@@ -272,7 +272,7 @@ def plot(results: list[dict], out: Path) -> None:
     import math
     w, h, left, right, top, bottom = 760, 420, 60, 250, 40, 50
     lo, hi = math.log10(min(sizes_)), math.log10(max(sizes_))
-    ymax = max(p for _, _, _, pts in series for _, p in pts) * 1.1
+    ymax = max(110.0, max(p for _, _, _, pts in series for _, p in pts) * 1.1)  # the targets in view
 
     def x(n):
         return left + (math.log10(n) - lo) / ((hi - lo) or 1) * (w - left - right)
