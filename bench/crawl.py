@@ -121,6 +121,46 @@ def crawl(site_url: str, db: Path, raw: Path, workers: int, extra: list[str], se
     }
 
 
+def naive(site_url: str, folder: Path, server: int | None = None, pipelines: bool = True) -> dict:
+    """The naive peer (bench/naive_spider.py: CrawlSpider + trafilatura.bare_extraction +
+    sqlite-utils insert_all), or with pipelines=False that spider alone (links followed, pages
+    discarded). Run from a folder without scrapy.cfg: Scrapy's defaults, plus this table's
+    settings (32 requests in flight, delays off, robots.txt obeyed)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    db = folder / "naive.db"
+    command = [
+        sys.executable, "-m", "scrapy", "runspider", str(Path(__file__).parent / "naive_spider.py"),
+        "-a", f"start_url={site_url}/acftu", "-a", f"db={db}", "-s", "ROBOTSTXT_OBEY=1", "-s", "DOWNLOAD_DELAY=0",
+        "-s", "CONCURRENT_REQUESTS=32", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=32", "-s", "LOG_LEVEL=INFO",
+        "-s", "TELNETCONSOLE_ENABLED=0", *([] if pipelines else ["-s", "ITEM_PIPELINES={}"]),
+    ]
+    env = {k: v for k, v in os.environ.items() if k != "SCRAPY_SETTINGS_MODULE"}
+    env["PYTHONPATH"] = str(Path(__file__).parent) + os.pathsep + env.get("PYTHONPATH", "")
+    server_before = _cpu_seconds(server) if server else None
+    start = time.perf_counter()
+    proc = subprocess.Popen(command, cwd=folder, stderr=subprocess.PIPE, text=True, env=env)
+    log = proc.stderr.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status):
+        raise RuntimeError(f"naive spider failed:\n{log[-3000:]}")
+    server_after = _cpu_seconds(server) if server else None
+    found = re.search(r"'response_received_count': (\d+)", log)
+    pages = int(found.group(1)) if found else 0
+    articles = 0
+    if pipelines:
+        with sqlite3.connect(db) as conn:
+            articles = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+    cpu = usage.ru_utime + usage.ru_stime
+    server_cpu = server_after - server_before if server_before is not None and server_after is not None else None
+    return {
+        "workers": 0, "wall_s": wall, "pages": pages, "articles": articles,
+        "pages_per_s": pages / wall if wall else 0.0, "cpu_s_per_page": cpu / pages if pages else 0.0,
+        "server_cpu_s_per_page": server_cpu / pages if pages and server_cpu is not None else None,
+        "peak_rss_mb": usage.ru_maxrss / 1024, "skipped_known": 0,
+    }
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--articles", type=int, default=5000)
@@ -142,7 +182,11 @@ def main(argv=None) -> int:
             time.sleep(0.5)
             site_url, pid = f"http://127.0.0.1:{port}", server.pid
             runs = [{"run": "Scrapy alone: fetch + navigate, no pipelines (ceiling)",
-                     **crawl(site_url, tmp / "none.db", tmp / "none-raw.db", 0, [], pid, pipelines=False)}]
+                     **crawl(site_url, tmp / "none.db", tmp / "none-raw.db", 0, [], pid, pipelines=False)},
+                    {"run": "naive CrawlSpider alone: follow links, discard pages",
+                     **naive(site_url, tmp / "naive-alone", pid, pipelines=False)},
+                    {"run": "naive peer: CrawlSpider + trafilatura.bare_extraction + sqlite-utils insert_all",
+                     **naive(site_url, tmp / "naive", pid)}]
             for workers in (int(w) for w in args.workers.split(",")):
                 db, raw = tmp / f"crawl-{workers}.db", tmp / f"raw-{workers}.db"
                 runs.append({"run": f"crawl, {workers or 'inline'} extraction", **crawl(site_url, db, raw, workers, [], pid)})
@@ -163,7 +207,16 @@ def main(argv=None) -> int:
         print(f"| {r['run']} | {r['pages']} | {r['skipped_known']} | {r['articles']} | {r['wall_s']:.1f} | {r['pages_per_s']:.0f} | "
               f"{r['pages_per_s'] / alone_2:.0%} | {r['cpu_s_per_page'] * 1000:.1f} | "
               f"{'—' if served is None else f'{served * 1000:.2f}'} | {r['peak_rss_mb']:.0f} |")
-    result = {"articles": args.articles, "extraction_alone_pps": {"1": alone_1, "2": alone_2}, "runs": runs}
+    by = {r["run"]: r for r in runs}
+    peer = next(r for r in runs if r["run"].startswith("naive peer"))
+    inline = next((r for r in runs if r["run"] == "crawl, inline extraction"), None)
+    alone = runs[0]
+    if inline:
+        print(f"\ninline crawl vs the naive peer: {inline['pages_per_s'] / peer['pages_per_s']:.2f}x pages/s "
+              f"(target >= 2.5x); crawl CPU per page {inline['cpu_s_per_page'] / alone['cpu_s_per_page']:.2f}x "
+              f"Scrapy alone's (target <= 1.5x), the peer's {peer['cpu_s_per_page'] / alone['cpu_s_per_page']:.2f}x")
+    result = {"articles": args.articles, "extraction_alone_pps": {"1": alone_1, "2": alone_2}, "runs": runs,
+              "runs_by_name": list(by)}
     Path(args.json).parent.mkdir(parents=True, exist_ok=True)
     Path(args.json).write_text(json.dumps(result, indent=2), "utf-8")
     print(f"\nwritten: {args.json}")

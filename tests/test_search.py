@@ -149,3 +149,43 @@ def test_the_documented_query_is_the_one_the_store_runs():
     yaml = pytest.importorskip("yaml")
     meta = yaml.safe_load((ROOT / "workercrawl" / "store" / "datasette_plugin" / "metadata.yml").read_text("utf-8"))
     assert _normalized(meta["database"]["queries"]["search"]["sql"]) == _normalized(fts.SEARCH_SQL)
+
+
+@pytest.mark.parametrize("few", [True, False], ids=["sort-the-matches", "walk-by-date"])
+@pytest.mark.parametrize("query", sorted(EXPECTED) + ["工会 -职工", '"劳动竞赛"', "农民工 OR 快递小哥"])
+def test_newest_first_is_the_same_matches_by_date_whichever_plan(store, query, few, monkeypatch):
+    """order="newest": exactly the articles relevance finds, by published_at descending (then
+    the later-indexed first, undated last), whether the query finds few articles (sorted) or
+    many (a walk of the date index probing the search index row by row)."""
+    store.db.execute("UPDATE articles SET published_at = NULL WHERE url = ?", [BASE.format(9, 9)])
+    store.db.execute("UPDATE articles SET published_at = '2024-05-07' WHERE url = ?", [BASE.format(4, 4)])
+    monkeypatch.setattr(fts, "NEWEST_FEW", 10_000 if few else 0)
+    relevance = store.search(query, limit=50)
+    newest = store.search(query, limit=50, order="newest")
+    assert {h["url"] for h in newest} == {h["url"] for h in relevance}
+    dated = [h["published_at"] for h in newest if h["published_at"]]
+    assert dated == sorted(dated, reverse=True)
+    assert all(h["published_at"] for h in newest[:len(dated)])  # undated ones last
+    assert store.search(query, limit=1, order="newest") == newest[:1]
+    since = store.search(query, limit=50, order="newest", since="2024-05-04", until="2024-05-07")
+    assert since == [h for h in newest if h["published_at"] and "2024-05-04" <= h["published_at"][:10] <= "2024-05-07"]
+
+
+def test_unknown_order_is_refused(store):
+    with pytest.raises(ValueError, match="newest"):
+        store.search("工会", order="oldest")
+
+
+def test_relevance_over_a_very_common_word_ranks_the_latest_matches_with_the_same_scores(store, monkeypatch):
+    """Above RANK_CAP matches only the RANK_CAP most recently indexed ones are scored; their
+    scores are the ones the full search gives them."""
+    full = {h["url"]: h["score"] for h in store.search("职工", limit=50)}
+    monkeypatch.setattr(fts, "SEARCH_SQL", fts.search_sql(cap=2))
+    capped = store.search("职工", limit=50)
+    assert len(capped) == 2
+    latest = [r[0] for r in store.db.execute(
+        "SELECT s.url FROM article_search s WHERE s.id IN (SELECT rowid FROM articles_fts "
+        "WHERE articles_fts MATCH '\"职工\"') ORDER BY s.id DESC LIMIT 2")]
+    assert {h["url"] for h in capped} == set(latest)
+    assert all(h["score"] == full[h["url"]] for h in capped)
+    assert [h["score"] for h in capped] == sorted(h["score"] for h in capped)

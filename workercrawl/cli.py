@@ -87,7 +87,7 @@ def opened_store(db_path: str, timeout: float, raw_path: str | None = None, crea
         store.close()
 
 
-SEARCH_OPTIONS = ("--limit", "--since", "--until", "--stories", "--json", "--db", "--timeout", "--help")
+SEARCH_OPTIONS = ("--limit", "--since", "--until", "--newest", "--stories", "--json", "--db", "--timeout", "--help")
 
 
 @cli.command(context_settings={"ignore_unknown_options": True})
@@ -96,11 +96,12 @@ SEARCH_OPTIONS = ("--limit", "--since", "--until", "--stories", "--json", "--db"
 @click.option("--since", callback=_date, help="Only articles published on or after this date (YYYY[-MM[-DD]]).")
 @click.option("--until", callback=_date,
               help="Only articles published on or before this date (YYYY[-MM[-DD]]; 2024-05: to the end of May).")
+@click.option("--newest", is_flag=True, help="Newest first instead of best first (the same matches).")
 @click.option("--stories", "by_story", is_flag=True,
               help="One match per story: the copies of a report reprinted on several sites collapse into one.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object per match.")
 @db_options
-def search(query, limit, since, until, by_story, as_json, db_path, timeout):
+def search(query, limit, since, until, newest, by_story, as_json, db_path, timeout):
     """Full-text search in Chinese: the best matches (bm25) with date, source, title, snippet and
     URL on standard output; the total number of matches on standard error.
 
@@ -122,6 +123,7 @@ def search(query, limit, since, until, by_story, as_json, db_path, timeout):
       workercrawl search 工会 -职工 -n 50 --json
       workercrawl search '"职工权益" -女职工'
       workercrawl search 送温暖 --stories
+      workercrawl search 农民工 欠薪 --newest
     """
     import difflib
 
@@ -134,7 +136,8 @@ def search(query, limit, since, until, by_story, as_json, db_path, timeout):
     text = " ".join(query)
     with opened_store(db_path, timeout) as store:
         try:
-            matches = store.search(text, limit=limit, since=since, until=until, by_story=by_story)
+            matches = store.search(text, limit=limit, since=since, until=until,
+                                   order="newest" if newest else "relevance", by_story=by_story)
             total = len(matches) if len(matches) < limit else store.count_matches(
                 text, since=since, until=until, by_story=by_story)
         except BadQuery as exc:
@@ -333,24 +336,33 @@ def raw_option(command):
 @click.option("-s", "settings", multiple=True, metavar="NAME=VALUE", help="Scrapy setting for every run.")
 @click.option("--lock", "lock_path", type=click.Path(dir_okay=False),
               help="Lock file that keeps runs from overlapping (default: the database path + .lock).")
+@click.option("--parallel", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Sites crawled at once, each in its own process with its own politeness.")
+@click.option("--sites", "sites_file", type=click.Path(dir_okay=False, exists=True), envvar="WORKERCRAWL_SITES",
+              show_envvar=True, help="A sites file of your own: its [site.KEY] entries replace the packaged list.")
 @raw_option
 @db_options
-def crawl_command(spiders, everything, spider_args, settings, lock_path, raw_path, db_path, timeout):
+def crawl_command(spiders, everything, spider_args, settings, lock_path, parallel, sites_file, raw_path, db_path,
+                  timeout):
     """Run spiders in turn (for cron / systemd timers); exit 1 if a run failed or degraded.
 
     \b
     Examples:
       workercrawl crawl workercn
       workercrawl crawl --all -a since=2024-05-01 --db data/workercrawl.db
+      workercrawl crawl --all --sites my-sites.toml --parallel 8
     """
     from . import schedule
+    from .sites import SITES_FILE_ENV
     from .store.store import raw_choice
 
+    if sites_file:  # read here (targets) and by every crawl this starts
+        os.environ[SITES_FILE_ENV] = str(Path(sites_file).resolve())
     try:
         chosen = schedule.targets(spiders, everything)
         args = schedule.pairs(spider_args, "-a")
         overrides = schedule.pairs(settings, "-s")
-    except schedule.ScheduleError as exc:
+    except (schedule.ScheduleError, ValueError) as exc:
         raise click.ClickException(str(exc)) from None
     db = Path(overrides.setdefault("WORKERCRAWL_DB", db_path))
     if raw_path:
@@ -363,10 +375,11 @@ def crawl_command(spiders, everything, spider_args, settings, lock_path, raw_pat
                 raw = raw_choice(overrides.get("WORKERCRAWL_RAW_DB"))
                 with opened_store(str(db), timeout, raw, create=True) as store:
                     store.check_writable()
-            for target in chosen:
-                verdict = schedule.run_one(target, args, overrides, lambda m: click.echo(m, err=True), held)
+            def done(verdict):
                 verdicts.append(verdict)
                 click.echo(verdict.line())
+
+            schedule.run_many(chosen, args, overrides, lambda m: click.echo(m, err=True), held, parallel, done)
     except schedule.ScheduleError as exc:
         raise click.ClickException(str(exc)) from None
     except schedule.Interrupted as stop:

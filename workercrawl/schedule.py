@@ -101,6 +101,40 @@ def scrapy_command(target: Target, args: dict, settings: dict) -> list[str]:
     return cmd
 
 
+def _start(target: Target, args: dict, settings: dict, echo, lock=None, output=None) -> "_Running":
+    env = dict(os.environ)
+    env.setdefault("SCRAPY_SETTINGS_MODULE", "workercrawl.settings")
+    echo(f"{target.label}: crawling ({target.spider})")
+    folder = tempfile.TemporaryDirectory(prefix="workercrawl-verdict-")
+    verdict_file = Path(folder.name) / "verdict.json"
+    command = scrapy_command(target, args, {**settings, "WORKERCRAWL_VERDICT_FILE": str(verdict_file)})
+    child = subprocess.Popen(command, env=env, pass_fds=(lock.fileno(),) if lock is not None else (),
+                             stdout=output, stderr=output)
+    return _Running(target, child, folder, verdict_file)
+
+
+@dataclass
+class _Running:
+    target: Target
+    child: subprocess.Popen
+    folder: tempfile.TemporaryDirectory
+    verdict_file: Path
+
+    def verdict(self, code: int) -> health.Verdict:
+        """The verdict the crawl wrote (FAILED when it wrote none or exited non-zero)."""
+        try:
+            verdict = health.Verdict.from_dict(json.loads(self.verdict_file.read_text("utf-8")))
+        except (OSError, ValueError):
+            verdict = health.Verdict(None, self.target.label)
+            verdict.flag(health.FAILED, f"scrapy exited with status {code} and gave no verdict (killed?)")
+        finally:
+            self.folder.cleanup()
+        if code != 0 and verdict.status != health.FAILED:
+            verdict.flag(health.FAILED, f"scrapy exited with status {code}")
+            verdict.summary = None
+        return verdict
+
+
 def run_one(target: Target, args: dict, settings: dict, echo, lock=None, output=None) -> health.Verdict:
     """Run one spider to completion; its verdict is the one the crawl itself printed (written
     to a verdict file), so `workercrawl crawl` and `scrapy crawl` always agree.
@@ -110,36 +144,65 @@ def run_one(target: Target, args: dict, settings: dict, echo, lock=None, output=
     SIGTERM (systemd stopping the service, `kill`) is passed on: the crawl stops gracefully and
     prints its verdict, and raises Interrupted here so no further spider starts.
     `output` (an open file): where the crawl's log goes instead of this process's stderr."""
-    env = dict(os.environ)
-    env.setdefault("SCRAPY_SETTINGS_MODULE", "workercrawl.settings")
-    echo(f"{target.label}: crawling ({target.spider})")
-    with tempfile.TemporaryDirectory(prefix="workercrawl-verdict-") as folder:
-        verdict_file = Path(folder) / "verdict.json"
-        command = scrapy_command(target, args, {**settings, "WORKERCRAWL_VERDICT_FILE": str(verdict_file)})
-        child = subprocess.Popen(command, env=env, pass_fds=(lock.fileno(),) if lock is not None else (),
-                                 stdout=output, stderr=output)
-        stopped = []
+    running = _start(target, args, settings, echo, lock, output)
+    stopped = []
 
-        def forward(signum, frame):
-            stopped.append(signum)
-            child.send_signal(signum)
+    def forward(signum, frame):
+        stopped.append(signum)
+        running.child.send_signal(signum)
 
-        previous = signal.signal(signal.SIGTERM, forward)
-        try:
-            code = child.wait()
-        finally:
-            signal.signal(signal.SIGTERM, previous)
-        try:
-            verdict = health.Verdict.from_dict(json.loads(verdict_file.read_text("utf-8")))
-        except (OSError, ValueError):
-            verdict = health.Verdict(None, target.label)
-            verdict.flag(health.FAILED, f"scrapy exited with status {code} and gave no verdict (killed?)")
-    if code != 0 and verdict.status != health.FAILED:
-        verdict.flag(health.FAILED, f"scrapy exited with status {code}")
-        verdict.summary = None
+    previous = signal.signal(signal.SIGTERM, forward)
+    try:
+        code = running.child.wait()
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    verdict = running.verdict(code)
     if stopped:
         raise Interrupted(verdict)
     return verdict
+
+
+def run_many(targets: list[Target], args: dict, settings: dict, echo, lock=None, parallel: int = 1,
+             done=None) -> list[health.Verdict]:
+    """Run the spiders, up to `parallel` at a time (each its own `scrapy crawl` process, so each
+    site keeps its own politeness: CONCURRENT_REQUESTS_PER_DOMAIN and DOWNLOAD_DELAY hold per
+    site while the run as a whole stays busy). Verdicts in the order the runs end; `done(verdict)`
+    is called as each ends. SIGTERM is passed on to every running crawl; no further one starts,
+    and once they have all ended Interrupted carries the last verdict."""
+    if parallel <= 1:
+        verdicts = []
+        for target in targets:
+            verdicts.append(run_one(target, args, settings, echo, lock))
+            if done:
+                done(verdicts[-1])
+        return verdicts
+    waiting, running, verdicts, stopped = list(targets), [], [], []
+
+    def forward(signum, frame):
+        stopped.append(signum)
+        for run in running:
+            run.child.send_signal(signum)
+
+    previous = signal.signal(signal.SIGTERM, forward)
+    try:
+        while waiting or running:
+            while waiting and len(running) < parallel and not stopped:
+                running.append(_start(waiting.pop(0), args, settings, echo, lock))
+            if not running:
+                break
+            pid, status = os.wait()  # the next crawl to end (this process has no other children)
+            for run in [r for r in running if r.child.pid == pid]:
+                run.child.returncode = os.waitstatus_to_exitcode(status)
+                running.remove(run)
+                verdict = run.verdict(run.child.returncode)
+                verdicts.append(verdict)
+                if done and not stopped:
+                    done(verdict)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    if stopped:  # every running crawl was stopped and has ended
+        raise Interrupted(verdicts[-1] if verdicts else health.Verdict(None, "crawl"))
+    return verdicts
 
 
 class Interrupted(Exception):

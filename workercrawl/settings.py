@@ -16,6 +16,13 @@ ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 8
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
 DOWNLOAD_DELAY = 1.0
+# DOWNLOAD_DELAY is a floor between two requests to a site: Scrapy's default jitter (0.5x-1.5x)
+# would let two requests start half a delay apart (bench/manysites.py measures it per site).
+RANDOMIZE_DOWNLOAD_DELAY = False
+DOWNLOAD_DELAY_JITTER = 0  # the same in Scrapy >= 2.19's own words
+# ... and a floor between the moments two requests to a site *leave*, not only between the
+# moments Scrapy schedules them (a busy reactor could let two leave together: downloader.py).
+DOWNLOADER = "workercrawl.downloader.PoliteDownloader"
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0

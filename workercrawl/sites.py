@@ -7,6 +7,7 @@ Pure data: no Scrapy import, so the CLI, the scheduler and re-extraction can rea
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -66,9 +67,35 @@ ENTRY_KEYS = frozenset({
 _TABLES = frozenset({"sites", "family", "site"})
 
 
-@lru_cache(maxsize=1)
+# A sites file of one's own (`workercrawl crawl --sites FILE`, or this variable for `scrapy
+# crawl`): its [site.KEY] entries replace the packaged list (so `--all` crawls exactly those);
+# the [sites] keys and [family.NAME] tables it sets override the packaged ones, the rest are
+# inherited (the generic URL shapes, the e-paper families).
+SITES_FILE_ENV = "WORKERCRAWL_SITES"
+
+
 def _raw() -> dict:
-    return tomllib.loads(resources.files(__package__).joinpath("sites.toml").read_text("utf-8"))
+    return _load(os.environ.get(SITES_FILE_ENV) or "")
+
+
+@lru_cache(maxsize=4)
+def _load(path: str) -> dict:
+    packaged = tomllib.loads(resources.files(__package__).joinpath("sites.toml").read_text("utf-8"))
+    if not path:
+        return packaged
+    try:
+        with open(path, "rb") as handle:
+            own = tomllib.load(handle)
+    except OSError as exc:
+        raise ValueError(f"{SITES_FILE_ENV}={path}: cannot read the sites file ({exc.strerror})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ValueError(f"{path}: not a valid TOML sites file ({exc})") from None
+    _checked(f"top level of {path}", own, _TABLES)
+    merged = dict(packaged)
+    merged["sites"] = {**packaged.get("sites", {}), **own.get("sites", {})}
+    merged["family"] = {**packaged.get("family", {}), **own.get("family", {})}
+    merged["site"] = own.get("site", {})
+    return merged
 
 
 def _checked(where: str, table: dict, allowed=ENTRY_KEYS) -> dict:
@@ -105,9 +132,13 @@ def keys() -> list[str]:
     return list(_raw().get("site", {}))
 
 
-@lru_cache(maxsize=None)
 def entry(key: str) -> Site:
     """[site.KEY] over its [family.X] over [sites]; unknown keys are an error, not a silent no-op."""
+    return _entry(key, os.environ.get(SITES_FILE_ENV) or "")
+
+
+@lru_cache(maxsize=None)
+def _entry(key: str, sites_file: str) -> Site:
     entries = _raw().get("site", {})
     if key not in entries:
         raise KeyError(f"no site {key!r} in sites.toml; configured: {', '.join(entries) or 'none'}")
@@ -120,9 +151,16 @@ def entry(key: str) -> Site:
     return _build(key, {**_defaults(), **inherited, **own})
 
 
-@lru_cache(maxsize=1)
+entry.cache_clear = _entry.cache_clear  # type: ignore[attr-defined]
+
+
 def generic() -> Site:
     """Rules of the generic crawl (-a start_url without -a site): [sites] plus [sites.generic]."""
+    return _generic(os.environ.get(SITES_FILE_ENV) or "")
+
+
+@lru_cache(maxsize=4)
+def _generic(sites_file: str) -> Site:
     own = _checked("sites.generic", _raw().get("sites", {}).get("generic", {}), ENTRY_KEYS - {"spider", "family"})
     return _build("generic", {**_defaults(), **own})
 

@@ -326,3 +326,29 @@ def _stories(db: Database) -> None:
     for statement in stories.SCHEMA:  # the LSH index (a WITHOUT ROWID table: plain SQL)
         db.execute(statement)
     stories.rebuild(db.conn)
+
+
+# The week the dashboard's per-week charts group by (datasette_plugin/charts.py uses this text:
+# an index on an expression serves only queries that spell it the same way).
+WEEK_EXPR = "date(substr(published_at, 1, 10), '-6 days', 'weekday 1')"
+
+
+@main(name="0009_scale_indexes")
+def _scale_indexes(db: Database) -> None:
+    """Indexes for a million articles (bench/store.py --scale), no data changed:
+    - articles (source, published_at): "articles by source, newest first" reads 500 index
+      entries instead of sorting every article of 工人日报;
+    - article_search (id, published_at): an article's date by its search rowid from a narrow
+      index rather than the wide segmented row (the term-trend chart, newest-first search);
+    - articles (week, site | source, published_at): the per-week charts count from the index,
+      without computing a date for every article;
+    - articles (month, published_at) and article_people (role, url): `workercrawl stats` and
+      the articles-per-month query read them instead of sorting a million rows."""
+    db["articles"].create_index(["source", "published_at"], find_unique_name=True)
+    db.execute("CREATE INDEX IF NOT EXISTS idx_article_search_id_published_at ON article_search (id, published_at)")
+    db.execute(f"CREATE INDEX IF NOT EXISTS idx_articles_week_site ON articles ({WEEK_EXPR}, site, published_at)")
+    db.execute(f"CREATE INDEX IF NOT EXISTS idx_articles_week_source ON articles ({WEEK_EXPR}, source, published_at)")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_articles_month ON articles (substr(published_at, 1, 7), published_at)")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_article_people_role_url ON article_people (role, url)")
+    # No ANALYZE here: statistics taken of a new, empty database mislead the planner once it
+    # fills (inserts ran at half speed). `PRAGMA optimize` on a grown database: operations.md.

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import math
 import re
 import threading
 from dataclasses import dataclass
@@ -30,9 +31,9 @@ _HYPHENS = re.compile(r"-+")
 _lock = threading.Lock()
 _tokenizer = None
 
-# The search, as one query. bm25(articles_fts, 4.0, 1.0): a hit in the title weighs as much as
-# four in the body. ORDER BY bm25(…) LIMIT n (not ORDER BY rank) lets SQLite keep only the
-# best n while scoring: a third faster on words that half the articles contain.
+# The search, as one query (search_sql). bm25(articles_fts, 4.0, 1.0): a hit in the title weighs
+# as much as four in the body. ORDER BY bm25(…) LIMIT n (not ORDER BY rank) lets SQLite keep
+# only the best n while scoring: a third faster on words that half the articles contain.
 # workercrawl_match(:q) parses the query (see parse_query) into an FTS5 expression, and
 # workercrawl_snippet(body, :q) cuts a snippet from the original body: both are registered on
 # the store's connection and, through the datasette plugin, in datasette. An exact "phrase" is
@@ -51,12 +52,26 @@ _WHERE = """articles_fts MATCH workercrawl_match(:q)
              FROM article_search AS s JOIN articles AS a ON a.url = s.url
              WHERE s.id = articles_fts.rowid))"""
 
-SEARCH_SQL = f"""\
-WITH hits AS (
+RANK_CAP = 50_000  # matches scored at most (the most recently indexed): see search_sql
+
+
+def search_sql(cap: int = RANK_CAP) -> str:
+    """The search as one query. FTS5 hands the matches over newest-indexed first (ORDER BY rowid
+    DESC: no sort), bm25 scores at most `cap` of them, and the best :limit are kept. A word in
+    more than `cap` articles (工会 in half of a million) is ranked among its `cap` most recently
+    indexed matches, each with the score the full ranking gives it: scoring all of them costs
+    ~1 µs a match, half a second at a million articles. Up to `cap` matches (every word of a
+    corpus of up to ~100,000 articles) the ranking is the full one."""
+    return f"""\
+WITH scored AS (
   SELECT rowid AS id, bm25(articles_fts, 4.0, 1.0) AS score
   FROM articles_fts
   WHERE {_WHERE}
-  ORDER BY score
+  ORDER BY rowid DESC
+  LIMIT {int(cap)}
+), hits AS (
+  SELECT id, score FROM scored
+  ORDER BY score, id
   LIMIT coalesce(nullif(:limit, ''), 20)
 )
 SELECT a.published_at, a.source, a.title, workercrawl_snippet(a.body, :q) AS snippet,
@@ -64,7 +79,74 @@ SELECT a.published_at, a.source, a.title, workercrawl_snippet(a.body, :q) AS sni
 FROM hits
 JOIN article_search AS s ON s.id = hits.id
 JOIN articles AS a ON a.url = s.url
-ORDER BY hits.score"""
+ORDER BY hits.score, hits.id"""
+
+
+SEARCH_SQL = search_sql()
+
+# Newest first (`workercrawl search --newest`, Store.search(order="newest")): the same matches,
+# by published_at (then by id, the order rows were indexed), undated articles last. Two plans
+# give the same rows, chosen by how many articles the query finds (run_search counts up to
+# _newest_few, which costs little: FTS5 reads rowids without scoring):
+# - few matches: every match joined to its date (from the narrow (id, published_at) index of
+#   schema.py 0009, not the wide segmented row) and sorted (cost grows with the matches);
+# - many: walk article_search by date, newest first (its published_at index), and probe the
+#   index for each row by rowid until :limit match (cost grows with articles / matches).
+# Neither scores anything: bm25 over half a million matches is what makes relevance slow.
+_DATES = """(coalesce(:since, '') = '' OR s.published_at >= :since)
+    AND (coalesce(:until, '') = '' OR s.published_at < :until || '~')"""
+_PHRASES = """(workercrawl_phrases(:q) = 0
+         OR (SELECT workercrawl_phrases_in(:q, a.pretitle, a.title, a.subtitle, a.body)
+             FROM articles AS a WHERE a.url = s.url))"""
+_PHRASES_BY_ID = """(workercrawl_phrases(:q) = 0
+         OR (SELECT workercrawl_phrases_in(:q, a.pretitle, a.title, a.subtitle, a.body)
+             FROM article_search AS t JOIN articles AS a ON a.url = t.url WHERE t.id = s.id))"""
+_NEWEST_SELECT = """SELECT a.published_at, a.source, a.title, workercrawl_snippet(a.body, :q) AS snippet,
+       a.url, a.site, a.channel, NULL AS score
+FROM hits
+JOIN article_search AS s ON s.id = hits.id
+JOIN articles AS a ON a.url = s.url
+ORDER BY hits.published_at IS NULL, hits.published_at DESC, hits.id DESC"""
+NEWEST_FEW_SQL = f"""\
+WITH hits AS (
+  SELECT s.id, s.published_at
+  FROM articles_fts
+  CROSS JOIN article_search AS s INDEXED BY idx_article_search_id_published_at ON s.id = articles_fts.rowid
+  WHERE articles_fts MATCH workercrawl_match(:q) AND {_DATES} AND {_PHRASES_BY_ID}
+  ORDER BY s.published_at IS NULL, s.published_at DESC, s.id DESC
+  LIMIT coalesce(nullif(:limit, ''), 20)
+)
+{_NEWEST_SELECT}"""
+NEWEST_MANY_SQL = f"""\
+WITH hits AS (
+  SELECT s.id, s.published_at
+  FROM article_search AS s INDEXED BY idx_article_search_published_at
+  WHERE {_DATES}
+    AND EXISTS (SELECT 1 FROM articles_fts WHERE articles_fts MATCH workercrawl_match(:q) AND articles_fts.rowid = s.id)
+    AND {_PHRASES}
+  ORDER BY s.published_at DESC, s.id DESC
+  LIMIT coalesce(nullif(:limit, ''), 20)
+)
+{_NEWEST_SELECT}"""
+# Undated articles come last; the walk above reaches them last too (NULL sorts lowest), so the
+# two plans agree. Which is cheaper: sorting m matches costs ~1.3 µs each; the walk probes about
+# limit × articles / m rows at ~30 µs each (bench/store.py --scale, a million articles). They cost
+# the same at m = sqrt(limit × articles × NEWEST_PROBE_COST): 22,000 matches for the top 20 of a
+# million (~30 ms either way), fewer in a smaller corpus. NEWEST_FEW (tests) overrides.
+NEWEST_PROBE_COST = 25
+NEWEST_FEW: int | None = None
+
+
+def _newest_few(db, limit: int) -> int:
+    if NEWEST_FEW is not None:
+        return NEWEST_FEW
+    articles = db.execute("SELECT coalesce(max(id), 0) FROM article_search").fetchone()[0]
+    return max(1000, int(math.sqrt(max(1, limit) * articles * NEWEST_PROBE_COST)))
+
+
+_FEW_COUNT_SQL = """SELECT count(*) FROM (SELECT 1 FROM articles_fts WHERE articles_fts MATCH workercrawl_match(:q)
+LIMIT :cap)"""
+ORDERS = ("relevance", "newest")
 
 # How many articles the search finds (SEARCH_SQL shows the best :limit of them).
 COUNT_SQL = f"""\
@@ -72,15 +154,21 @@ SELECT count(*) AS matches
 FROM articles_fts
 WHERE {_WHERE}"""
 
-# --stories: one hit per story (its best-scoring copy), with how many copies the story has. Every
-# match is ranked (no LIMIT inside): the price of collapsing, paid only when asked for.
-STORY_SEARCH_SQL = f"""\
+# --stories: one hit per story (its best-scoring copy), with how many copies the story has. The
+# matches are scored as in search_sql (at most RANK_CAP, the most recently indexed), then
+# collapsed: the window over every scored match is the price of collapsing, paid only when asked.
+def story_search_sql(order: str = "relevance", cap: int = RANK_CAP) -> str:
+    ordering = "r.score, r.id" if order == "relevance" else \
+        "a.published_at IS NULL, a.published_at DESC, r.id DESC"
+    return f"""\
 WITH hits AS (
   SELECT rowid AS id, bm25(articles_fts, 4.0, 1.0) AS score
   FROM articles_fts
   WHERE {_WHERE}
+  ORDER BY rowid DESC
+  LIMIT {int(cap)}
 ), ranked AS (
-  SELECT a.url, hits.score, a.story_id,
+  SELECT a.url, hits.id, hits.score, a.story_id,
          row_number() OVER (PARTITION BY coalesce(a.story_id, -s.id) ORDER BY hits.score, a.url) AS rank
   FROM hits
   JOIN article_search AS s ON s.id = hits.id
@@ -92,8 +180,12 @@ FROM ranked AS r
 JOIN articles AS a ON a.url = r.url
 LEFT JOIN stories AS st ON st.id = r.story_id
 WHERE r.rank = 1
-ORDER BY r.score
+ORDER BY {ordering}
 LIMIT coalesce(nullif(:limit, ''), 20)"""
+
+
+STORY_SEARCH_SQL = story_search_sql("relevance")
+STORY_NEWEST_SQL = story_search_sql("newest")
 
 STORY_COUNT_SQL = f"""\
 SELECT count(DISTINCT coalesce(a.story_id, -s.id)) AS matches
@@ -146,16 +238,20 @@ def tokens(text: str) -> list[str]:
     2 and 3 characters; going on makes 4-character words findable inside longer ones.
     Punctuation and whitespace are dropped.
     """
-    tok = tokenizer()
     out = []
-    for word in _words(tok, text):
-        n = len(word)
-        if n > 2:
-            # cut_all lists the candidates in text order; has_word keeps dictionary words only
-            inside = [w for w in tok.cut_all(word) if 2 <= len(w) < n and tok.has_word(w)]
-            out += sorted(inside, key=len)
+    for word in _words(tokenizer(), text):
+        if len(word) > 2:
+            out += _inside(word)
         out.append(word)
     return out
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _inside(word: str) -> tuple[str, ...]:
+    """The dictionary words inside word, shortest first (news repeats its words: cached)."""
+    tok, n = tokenizer(), len(word)
+    # cut_all lists the candidates in text order; has_word keeps dictionary words only
+    return tuple(sorted((w for w in tok.cut_all(word) if 2 <= len(w) < n and tok.has_word(w)), key=len))
 
 
 def segment(text: str) -> str:
@@ -556,13 +652,27 @@ def _params(query: str, since: str | None, until: str | None, limit: int | None 
 
 
 def run_search(db, query: str, limit: int, since: str | None, until: str | None = None,
-               by_story: bool = False) -> list[dict]:
-    """by_story: one hit per story (its best copy), with story_id and copies."""
+               order: str = "relevance", by_story: bool = False) -> list[dict]:
+    """order: "relevance" (bm25) or "newest"; by_story: one hit per story (its best copy),
+    with story_id and copies, in that order."""
     query = check_query(query)
     if not fts_query(query):
         return []
-    return [dict(r) for r in db.query(STORY_SEARCH_SQL if by_story else SEARCH_SQL,
-                                      _params(query, since, until, limit))]
+    params = _params(query, since, until, limit)
+    if order not in ORDERS:
+        raise ValueError(f"order must be one of {', '.join(ORDERS)}, not {order!r}")
+    if by_story:
+        sql = STORY_SEARCH_SQL if order == "relevance" else STORY_NEWEST_SQL
+    elif order == "relevance":
+        sql = SEARCH_SQL
+    else:
+        sql = NEWEST_MANY_SQL if _more_than(db, query, _newest_few(db, limit)) else NEWEST_FEW_SQL
+    return [dict(r) for r in db.query(sql, params)]
+
+
+def _more_than(db, query: str, n: int) -> bool:
+    """Whether MATCH alone finds more than n articles (counts at most n + 1 rowids, unscored)."""
+    return db.execute(_FEW_COUNT_SQL, {"q": query, "cap": n + 1}).fetchone()[0] > n
 
 
 def count_matches(db, query: str, since: str | None = None, until: str | None = None,

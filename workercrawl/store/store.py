@@ -395,16 +395,17 @@ class Store:
 
     @guarded
     def search(self, query: str, limit: int = 10, since: str | None = None, until: str | None = None,
-               by_story: bool = False) -> list[dict]:
+               order: str = "relevance", by_story: bool = False) -> list[dict]:
         """Best matches for a Chinese query (bm25): published_at, source, title, snippet, url,
         site, channel, score. since/until: only articles published on or after / on or before
-        these date prefixes (until 2024-05 takes all of May). The syntax (OR, NOT, -, "phrase"):
+        these date prefixes (until 2024-05 takes all of May). order="newest": the matches by
+        published_at, newest first (score None). The syntax (OR, NOT, -, "phrase"):
         search.py; a query that cannot be searched raises search.BadQuery. by_story: one hit per
         story (the copies of a syndicated report collapse into its best match), with copies."""
         if not isinstance(limit, int) or limit < 1:
             raise ValueError(f"limit must be a positive number, not {limit!r}")
         return search.run_search(self.db, query, limit, report.check_since(since), report.check_until(until),
-                                 by_story)
+                                 order, by_story)
 
     @guarded
     def count_matches(self, query: str, since: str | None = None, until: str | None = None,
