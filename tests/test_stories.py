@@ -170,3 +170,15 @@ def test_generated_corpus_meets_the_precision_and_recall_floor():
     assert result["true_pairs"] > 1000
     assert result["precision"] >= 0.99, result
     assert result["recall"] >= 0.95, result
+
+
+def test_search_by_story_newest_first(tmp_path):
+    db = _syndicated_db(tmp_path)
+    word = _report(6).split("\n")[0][:4]
+    runner = CliRunner()
+    newest = runner.invoke(cli, ["search", word, "--stories", "--newest", "--json", "-n", "50", "--db", db])
+    assert newest.exit_code == 0, newest.output
+    hits = [json.loads(x) for x in newest.stdout.splitlines()]
+    assert len({h["story_id"] for h in hits}) == len(hits) >= 1
+    dates = [h["published_at"] for h in hits]
+    assert dates == sorted(dates, reverse=True)
