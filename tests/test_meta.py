@@ -10,6 +10,8 @@ T = "+08:00"
 @pytest.mark.parametrize(
     "line, published_at, source, authors, editors",
     [
+        # a translation's credit: the writer is the author, the translator is not
+        ("作者：Mahdhi Rezvi 译者：前端小智 来源：medium", None, "medium", ["Mahdhi Rezvi"], []),
         ("2020-11-09 08:53:19 来源: 浙江工人日报", f"2020-11-09T08:53:19{T}", "浙江工人日报", [], []),
         ("2023-10-12 10:56:06  来源:央视网", f"2023-10-12T10:56:06{T}", "央视网", [], []),
         ("2023年12月01日14:23  来源:《工人日报》", f"2023-12-01T14:23:00{T}", "工人日报", [], []),

@@ -19,7 +19,8 @@ _KINDS = {
     "time": "发布时间 發布時間 发布日期 發布日期 发表时间 發表時間 发表日期 發表日期 发帖时间 更新时间 时间 時間 日期",
     "stop": "浏览次数 浏览量 浏览 瀏覽 点击数 点击量 点击 阅读量 阅读数 字号 字號 一审 二审 三审 终审 初审 "
     "审核 审校 责任校对 校对 编审 监制 统筹 策划 摄影 摄像 视频 图片 分享到 分享 关键词 标签 访问量 发帖人 发贴人 "
-    "栏目主编 主编 美术编辑 视觉设计 题图来源 图片来源",  # 上观: '栏目主编：X　文字编辑：Y　题图来源：Z'
+    # 译者: a translation's credit (作者：X 译者：Y 来源：Z) names the writer as author, not the translator
+    "栏目主编 主编 美术编辑 视觉设计 题图来源 图片来源 译者 譯者",  # 上观: '栏目主编：X　文字编辑：Y　题图来源：Z'
 }
 LABEL_KIND = {label: kind for kind, labels in _KINDS.items() for label in labels.split()}
 _LABEL_RE = re.compile(
