@@ -162,6 +162,8 @@ def _extract(body, url, headers, more_pages) -> Article | Rejection:
     # 来源 names another, never an author. Elsewhere (blogs, communities) a user's name card signs it.
     self_media = platforms.is_self_media(home, found.source)
     account = found.account or (site if self_media and profile and profile.site_from else None)
+    if self_media and account and platforms.is_platform_name(found.source):
+        found.source = None  # the platform hosting the account's post is no publisher
     return Article(
         url=url,
         title=title,
