@@ -95,6 +95,12 @@ def test_a_sentence_is_not_a_byline():
         ("……这一做法受到欢迎。(完)", []),
         ("……图为比赛现场。(资料图片)", []),
         ("……共建清朗网络空间。(文/图 刘玺东 易赛楠)", ["刘玺东", "易赛楠"]),
+        # issue 16 round 2: a reporter's credit glued after the last sentence, no brackets
+        ("……区有关部门负责人参加会议。记者 韩晓雯", ["韩晓雯"]),
+        ("……活动现场气氛热烈。本报记者 陈晨、通讯员 王五", ["陈晨", "王五"]),
+        ("……活动现场气氛热烈。记者 王磊 摄", []),
+        ("……大家共同庆祝。记者节快乐", []),
+        ("……他对记者李明说了很多", []),
     ],
 )
 def test_trailing_credit(paragraph, names):

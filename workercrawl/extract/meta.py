@@ -189,11 +189,19 @@ def credit_line(line: str) -> list[str] | None:
     return [] if _PHOTO_END.search(text) else parse_credits(text)
 
 
+# '…等参加会议。记者 李秋晨': a reporter's credit glued, with no brackets, after the last sentence
+_TRAILING_ROLE = re.compile(
+    r"[。！？!?”」]\s*((?:本报|本台|本网)?(?:记者|記者|通讯员|通訊員|实习生)\s*[\u4e00-\u9fff]{2,4}(?:[\s、]+[\u4e00-\u9fff]{2,4}){0,2})\s*$")
+
+
 def trailing_credit(paragraph: str) -> list[str]:
-    """'…正能量。(记者阮向民)' or '…(王康洪)' at the end of the last paragraph."""
+    """'…正能量。(记者阮向民)', '…(王康洪)' or '…参加会议。记者 李秋晨' at the end of the last paragraph."""
     match = _TRAILING.search(paragraph)
     if not match:
-        return []
+        bare = _TRAILING_ROLE.search(paragraph)
+        names = parse_credits(bare.group(1)) if bare else []
+        # no bracket marks it off from the sentence: each name must start with a surname
+        return names if all(n[0] in _SURNAMES or n[:2] in _COMPOUND_SURNAMES for n in names) else []
     inner = match.group(1)
     if _NOT_CREDIT.search(re.sub(r"本报(?=记者|通讯员)|^文/图|^图/文", "", inner.strip())):
         return []
