@@ -12,6 +12,11 @@ T = "+08:00"
     [
         # a translation's credit: the writer is the author, the translator is not
         ("作者：Mahdhi Rezvi 译者：前端小智 来源：medium", None, "medium", ["Mahdhi Rezvi"], []),
+        # a writer's name glued to an affiliation, after or before it
+        ("(作者：林静北京大学经济学院教授)", None, None, ["林静"], []),
+        ("来源：澎湃新闻 作者：华中师范大学文学院周航", None, "澎湃新闻", ["周航"], []),
+        ("作者：华中师范大学文学院", None, None, [], []),
+        ("作者：清华大学经济学院院长", None, None, [], []),
         ("2020-11-09 08:53:19 来源: 浙江工人日报", f"2020-11-09T08:53:19{T}", "浙江工人日报", [], []),
         ("2023-10-12 10:56:06  来源:央视网", f"2023-10-12T10:56:06{T}", "央视网", [], []),
         ("2023年12月01日14:23  来源:《工人日报》", f"2023-12-01T14:23:00{T}", "工人日报", [], []),
