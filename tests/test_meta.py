@@ -10,6 +10,13 @@ T = "+08:00"
 @pytest.mark.parametrize(
     "line, published_at, source, authors, editors",
     [
+        # a translation's credit: the writer is the author, the translator is not
+        ("作者：Mahdhi Rezvi 译者：前端小智 来源：medium", None, "medium", ["Mahdhi Rezvi"], []),
+        # a writer's name glued to an affiliation, after or before it
+        ("(作者：林静北京大学经济学院教授)", None, None, ["林静"], []),
+        ("来源：澎湃新闻 作者：华中师范大学文学院周航", None, "澎湃新闻", ["周航"], []),
+        ("作者：华中师范大学文学院", None, None, [], []),
+        ("作者：清华大学经济学院院长", None, None, [], []),
         ("2020-11-09 08:53:19 来源: 浙江工人日报", f"2020-11-09T08:53:19{T}", "浙江工人日报", [], []),
         ("2023-10-12 10:56:06  来源:央视网", f"2023-10-12T10:56:06{T}", "央视网", [], []),
         ("2023年12月01日14:23  来源:《工人日报》", f"2023-12-01T14:23:00{T}", "工人日报", [], []),
@@ -93,6 +100,12 @@ def test_a_sentence_is_not_a_byline():
         ("……这一做法受到欢迎。(完)", []),
         ("……图为比赛现场。(资料图片)", []),
         ("……共建清朗网络空间。(文/图 刘玺东 易赛楠)", ["刘玺东", "易赛楠"]),
+        # issue 16 round 2: a reporter's credit glued after the last sentence, no brackets
+        ("……区有关部门负责人参加会议。记者 韩晓雯", ["韩晓雯"]),
+        ("……活动现场气氛热烈。本报记者 陈晨、通讯员 王五", ["陈晨", "王五"]),
+        ("……活动现场气氛热烈。记者 王磊 摄", []),
+        ("……大家共同庆祝。记者节快乐", []),
+        ("……他对记者李明说了很多", []),
     ],
 )
 def test_trailing_credit(paragraph, names):

@@ -1,6 +1,6 @@
 import pytest
 
-from workercrawl.extract.normalize import normalize_datetime, normalize_names, normalize_source, parse_datetime
+from workercrawl.extract.normalize import is_handle, normalize_authors, normalize_datetime, normalize_names, normalize_source, parse_datetime
 
 
 @pytest.mark.parametrize(
@@ -59,6 +59,15 @@ def test_normalize_source(value, canonical):
 def test_normalize_names_dedupes_and_drops_junk():
     assert normalize_names(["李方", " 李方", "", "（王娅）", "x"]) == ["李方", "王娅"]
     assert normalize_names("皮博、黄瑾") == ["皮博", "黄瑾"]
+
+
+def test_user_handles_from_a_user_card():
+    # issue 16 round 2: a blog's user card prints a handle, not a person's name
+    for handle in ("A-肖老师-树谷学院", "私~川流", "我有一些感想……", "化学心情下2", "Xiao____Q"):
+        assert is_handle(handle), handle
+    for junk in ("少数派编辑部", "（李明）", "https://x.cn/u/1", "12345", "新华社", "发布于北京", "a"):
+        assert not is_handle(junk), junk
+    assert normalize_authors(["私~川流"]) == ["私~川流"]  # the one handle the extractor gave
 
 
 def test_platform_and_ui_words_are_not_names():

@@ -82,6 +82,13 @@ def _dated(line: Line) -> metalib.Meta | None:
             found.loose_source = normalize_source(rest[0])
         else:
             found.account = _account(rest[0])
+    elif len(rest) == 3 and rest[1] == "作者" and is_publisher(rest[0]):
+        # '2025年04月23日 05:38 新浪网 作者 国际在线': the platform, then the account or the writer
+        found.loose_source = normalize_source(rest[0])
+        if metalib.person_names(rest[2:]) == rest[2:]:
+            found.authors = rest[2:]
+        elif _ACCOUNT.match(rest[2]) and not _NOT_ACCOUNT.search(rest[2]) and rest[2] not in NOT_NAMES:
+            found.account = rest[2]
     elif 2 <= len(rest) <= 4 and metalib.person_names(rest) == rest:
         found.authors = rest  # '2020-06-05 20:35 叨叨姐 胡一刀 李小飞刀'
     elif rest:
@@ -105,9 +112,10 @@ def header_byline(header: list[Line]) -> metalib.Meta:
         if dated:
             found.merge(dated)
             continue
-        if is_account_card(line) and not DATE_RE.search(text):
+        if is_account_card(line) and not DATE_RE.search(text) and _account(text):
             found.account = found.account or _account(text)
             continue
+        # a card naming a publisher ('中国新闻网' over the date, 快传号) is read as one below
         near = header[max(0, index - 1): index] + header[index + 1: index + 2]
         if len(text) <= 12 and is_publisher(text) and any(DATE_RE.search(n.text) for n in near):
             found.loose_source = found.loose_source or normalize_source(text)  # '新华社' above the date

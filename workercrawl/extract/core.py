@@ -8,6 +8,8 @@ from collections.abc import Iterable, Mapping
 from typing import Optional, Protocol, Union
 from urllib.parse import urljoin
 
+from lxml import etree
+
 from . import headline, meta as metalib, pagedata, platforms, profiles, regions, verdict
 from .article import BINARY, ERROR, UNPARSEABLE, Article, Rejection
 from .clean import body_length, clean_lines, signed_by_office
@@ -15,7 +17,7 @@ from .decode import DecodeError, decode_html
 from .dom import CutShort, Line, ParseError, lines, meta_content, parse, select, select_first, text_of
 from .figures import figures, lead_images
 from .generic import body_lines
-from .normalize import make_iso, normalize_datetime, normalize_names
+from .normalize import is_handle, is_person_name, make_iso, normalize_datetime, normalize_names
 from .text import compact, norm_space
 
 log = logging.getLogger(__name__)
@@ -160,6 +162,8 @@ def _extract(body, url, headers, more_pages) -> Article | Rejection:
     # 来源 names another, never an author. Elsewhere (blogs, communities) a user's name card signs it.
     self_media = platforms.is_self_media(home, found.source)
     account = found.account or (site if self_media and profile and profile.site_from else None)
+    if self_media and account and platforms.is_platform_name(found.source):
+        found.source = None  # the platform hosting the account's post is no publisher
     return Article(
         url=url,
         title=title,
@@ -172,7 +176,8 @@ def _extract(body, url, headers, more_pages) -> Article | Rejection:
         # an e-paper's own articles are published by the paper itself
         source=found.source or (site if (profile and profile.date_from_url) or paper else None) or data.source(account)
         or (account if self_media else None),
-        authors=normalize_names(found.authors) or ([account] if account and not self_media else []),
+        authors=normalize_names(found.authors) or _poster(tree, profile) or _microdata_author(tree)
+        or ([account] if account and not self_media else []),
         editors=normalize_names(found.editors),
         images=images,
         page_no=page_no,
@@ -187,6 +192,29 @@ def _rel_author(tree) -> list[str]:
     """<a rel="author">十三</a>: the byline link blogs and WordPress themes mark as the author's,
     when the page marks one name only (lists of other posts would mark many) and it is a name."""
     texts = {text_of(a) for a in tree.iter("a") if "author" in (a.get("rel") or "").lower().split()}
+    return metalib.person_names(list(texts)) if len(texts) == 1 else []
+
+
+def _poster(tree, profile) -> list[str]:
+    """A blog's or community's user card (profiles.toml `poster`): the first one is the post's.
+    A handle is kept as the platform prints it ('私~川流', 'A-肖老师-树谷学院')."""
+    if not (profile and profile.poster):
+        return []
+    found = select(tree, profile.poster)
+    if not found:
+        return []
+    name = " ".join((text_of(found[0]) or found[0].get("content") or found[0].get("title") or "").split())
+    return [name] if is_person_name(name) or is_handle(name) else []
+
+
+_PERSON_AUTHOR = etree.XPath(
+    "//*[contains(@itemprop, 'author') and contains(@itemtype, 'Person')]//*[@itemprop='name']")
+
+
+def _microdata_author(tree) -> list[str]:
+    """<p itemprop="author" itemtype="…/Person"><span itemprop="name">白居易</span>: schema.org
+    microdata naming a Person as the author, when the page names one person only."""
+    texts = {" ".join((text_of(el) or el.get("content") or "").split()) for el in _PERSON_AUTHOR(tree)}
     return metalib.person_names(list(texts)) if len(texts) == 1 else []
 
 

@@ -19,7 +19,8 @@ _KINDS = {
     "time": "发布时间 發布時間 发布日期 發布日期 发表时间 發表時間 发表日期 發表日期 发帖时间 更新时间 时间 時間 日期",
     "stop": "浏览次数 浏览量 浏览 瀏覽 点击数 点击量 点击 阅读量 阅读数 字号 字號 一审 二审 三审 终审 初审 "
     "审核 审校 责任校对 校对 编审 监制 统筹 策划 摄影 摄像 视频 图片 分享到 分享 关键词 标签 访问量 发帖人 发贴人 "
-    "栏目主编 主编 美术编辑 视觉设计 题图来源 图片来源",  # 上观: '栏目主编：X　文字编辑：Y　题图来源：Z'
+    # 译者: a translation's credit (作者：X 译者：Y 来源：Z) names the writer as author, not the translator
+    "栏目主编 主编 美术编辑 视觉设计 题图来源 图片来源 译者 譯者",  # 上观: '栏目主编：X　文字编辑：Y　题图来源：Z'
 }
 LABEL_KIND = {label: kind for kind, labels in _KINDS.items() for label in labels.split()}
 _LABEL_RE = re.compile(
@@ -89,6 +90,36 @@ def _latin_name(value: str) -> list[str]:
     """A Latin name or a blog user's handle after an explicit 作者 label."""
     value = value.strip()
     return [value] if _LATIN_NAME.match(value) or (_HANDLE.match(value) and not _NOT_HANDLE.match(value)) else []
+
+
+# '作者：方敏北京大学经济学院教授': a writer's name glued to an affiliation and a title. Where the
+# name ends is read from where the affiliation begins: a place or an institution's first word.
+_GLUED_AFFILIATION = re.compile(
+    r"^[\u4e00-\u9fff]{2,3}[\u4e00-\u9fff]{2,24}?(?:大学|学院|研究院|研究所|党校|社会科学院|社科院|研究中心)"
+    r"[\u4e00-\u9fff]{0,12}?(?:教授|副教授|研究员|副研究员|讲师|博士生导师|博士|院长|副院长|所长|主任)$")
+_AFFILIATION_FIRST = re.compile(r"^[\u4e00-\u9fff]{2,20}(?:大学|学院|研究院|研究所|党校|社会科学院|社科院)([\u4e00-\u9fff]{2,3})$")
+_AFFILIATION_START = set(
+    "北京 天津 上海 重庆 河北 山西 辽宁 吉林 黑龙 江苏 浙江 安徽 福建 江西 山东 河南 湖北 湖南 广东 海南 四川 贵州 "
+    "云南 陕西 甘肃 青海 台湾 内蒙 广西 西藏 宁夏 新疆 香港 澳门 中国 中共 中央 国家 国务 清华 复旦 南开 南京 武汉 "
+    "中山 厦门 同济 华东 华中 华南 西南 西北 东北 人民 首都 对外 西安 大连 深圳 苏州 杭州 广州 哈尔 长春 成都 兰州 "
+    "郑州 济南 青岛 宁波 全国 社会".split())
+
+
+def _glued_affiliation(value: str) -> list[str]:
+    """The name glued to an affiliation: after it ('武汉大学历史学院郭伦'), or before it when exactly
+    one split puts a place or an institution's first word after the name ('方敏北京大学经济学院教授')."""
+    value = value.strip().strip("()（）")
+    after = _AFFILIATION_FIRST.match(value)  # '武汉大学历史学院郭伦': the affiliation first
+    if (after and (after.group(1)[0] in _SURNAMES or after.group(1)[:2] in _COMPOUND_SURNAMES)
+            and not _ORG_END.search(after.group(1))):  # '…大学文学院' names no one
+        return [after.group(1)]
+    if not _GLUED_AFFILIATION.match(value):
+        return []
+    splits = [n for n in (2, 3) if value[n: n + 2] in _AFFILIATION_START]
+    if len(splits) != 1:
+        return []
+    name = value[: splits[0]]
+    return [name] if name[0] in _SURNAMES or name[:2] in _COMPOUND_SURNAMES else []
 
 
 def _signed_names(value: str) -> list[str]:
@@ -188,11 +219,19 @@ def credit_line(line: str) -> list[str] | None:
     return [] if _PHOTO_END.search(text) else parse_credits(text)
 
 
+# '…等参加会议。记者 李秋晨': a reporter's credit glued, with no brackets, after the last sentence
+_TRAILING_ROLE = re.compile(
+    r"[。！？!?”」]\s*((?:本报|本台|本网)?(?:记者|記者|通讯员|通訊員|实习生)\s*[\u4e00-\u9fff]{2,4}(?:[\s、]+[\u4e00-\u9fff]{2,4}){0,2})\s*$")
+
+
 def trailing_credit(paragraph: str) -> list[str]:
-    """'…正能量。(记者阮向民)' or '…(王康洪)' at the end of the last paragraph."""
+    """'…正能量。(记者阮向民)', '…(王康洪)' or '…参加会议。记者 李秋晨' at the end of the last paragraph."""
     match = _TRAILING.search(paragraph)
     if not match:
-        return []
+        bare = _TRAILING_ROLE.search(paragraph)
+        names = parse_credits(bare.group(1)) if bare else []
+        # no bracket marks it off from the sentence: each name must start with a surname
+        return names if all(n[0] in _SURNAMES or n[:2] in _COMPOUND_SURNAMES for n in names) else []
     inner = match.group(1)
     if _NOT_CREDIT.search(re.sub(r"本报(?=记者|通讯员)|^文/图|^图/文", "", inner.strip())):
         return []
@@ -361,7 +400,7 @@ def parse_line(line: str) -> Meta | None:
                 meta.published_at = meta.published_at or parse_datetime(value)
         elif kind == "author":
             meta.authors += parse_credits(match.group("label") + " " + value) or (
-                _latin_name(value) if match.group("label") == "作者" else [])
+                _latin_name(value) or _glued_affiliation(value) if match.group("label") == "作者" else [])
         elif kind == "editor":
             meta.editors += _editor_names(value)
         elif kind == "stop" and DATE_RE.search(value):

@@ -160,9 +160,20 @@ def is_person_name(name: str) -> bool:
     return bool(_NAME_OK.match(name)) and name not in NOT_NAMES and not JUNK_NAME.search(name)
 
 
+# A user's handle as a platform prints it in its name slot ('A-肖老师-树谷学院', '私~川流',
+# '我有一些感想……'): no spaces, no URL, a letter or a CJK character in it.
+_HANDLE_OK = re.compile(r"^(?=.*[A-Za-z\u4e00-\u9fff])[^\s/:：<>@#()（）\[\]【】]{2,30}$")
+
+
+def is_handle(name: str) -> bool:
+    """A blog's or community's user name read from its user card (not from running text)."""
+    return bool(_HANDLE_OK.match(name)) and name not in NOT_NAMES and not JUNK_NAME.search(name)
+
+
 def normalize_authors(values) -> list[str]:
-    """Person names; else the one self-media account the extractor gave as the byline
-    ('IT之家', '中国广州发布'), which the person-name filter alone would drop."""
+    """Person names; else the one self-media account or blog user's handle the extractor gave
+    as the byline ('IT之家', '中国广州发布', '私~川流'), which the person-name filter alone
+    would drop."""
     names = normalize_names(values)
     if names or isinstance(values, str) or not values or len(values) != 1:
         return names

@@ -36,3 +36,8 @@ def is_self_media(url: str, source: str | None = None) -> bool:
         if (host == domain or host.endswith("." + domain)) and path.startswith("/" + prefix):
             return True
     return False
+
+
+def is_platform_name(source: str | None) -> bool:
+    """Does a source slot name a self-media platform itself ('新浪网'), not a publisher on it?"""
+    return bool(source) and source in _data()["self_media"]["platform_names"]

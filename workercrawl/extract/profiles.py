@@ -30,6 +30,7 @@ class Profile:
     images: tuple[str, ...] = ()
     site_from: tuple[str, ...] = ()
     authors: tuple[str, ...] = ()
+    poster: tuple[str, ...] = ()
     date_from_url: bool = False
     enpproperty: bool = False
     extra: dict = field(default_factory=dict, compare=False, hash=False)
@@ -49,7 +50,7 @@ def host_matches(host: str, domain: str) -> bool:
     return host == domain or host.endswith("." + domain)
 
 
-_LISTS = {"hosts", "markers", "title", "pretitle", "subtitle", "header", "body", "trailer", "channel", "drop", "images", "site_from", "authors"}
+_LISTS = {"hosts", "markers", "title", "pretitle", "subtitle", "header", "body", "trailer", "channel", "drop", "images", "site_from", "authors", "poster"}
 
 
 def _profile(raw: dict) -> Profile:
