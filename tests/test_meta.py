@@ -183,3 +183,12 @@ def test_a_publisher_is_no_author():
 
     assert person_names(["国际在线", "某某传媒", "许骁"]) == ["许骁"]
     assert parse_line("作者：国际在线").authors == []
+
+
+def test_an_editor_credited_by_a_platform_mention():
+    from workercrawl.extract.meta import parse_line
+
+    assert parse_line("本文责编：@PlatyHsu").editors == ["PlatyHsu"]
+    assert parse_line("责编：@书语 @Lotta").editors == ["书语", "Lotta"]
+    assert parse_line("编辑：@").editors == []
+    assert parse_line("编辑：@https://example.com/x").editors == []

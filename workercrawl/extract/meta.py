@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .normalize import DATE_RE, JUNK_NAME as _JUNK_NAME, NOT_NAMES as _NOT_NAMES, make_iso, normalize_names, normalize_source, parse_datetime
+from .normalize import DATE_RE, JUNK_NAME as _JUNK_NAME, NOT_NAMES as _NOT_NAMES, make_iso, is_handle, normalize_names, normalize_source, parse_datetime
 
 # Labels, longest spelling first where one is a prefix of another.
 _KINDS = {
@@ -74,6 +74,9 @@ _HANDLE = re.compile(r"^[A-Za-z][A-Za-z0-9_.\-]{2,30}$")  # a blog user's handle
 _NOT_HANDLE = re.compile(r"^(?:admin|administrator|editor|author|guest|anonymous|unknown|root|user|null|none)$", re.I)
 
 
+_MENTIONS = re.compile(r"(?:[@＠][^\s@＠、，,]+[\s、，,]*){1,5}")
+
+
 def _editor_names(value: str) -> list[str]:
     """Names after an explicit 编辑 label: people, or what the site signs with instead —
     a nickname ('棒棒不是糖') or a Latin name ('Demi Xia'); a staff code ('_NF4425') is not one."""
@@ -81,6 +84,9 @@ def _editor_names(value: str) -> list[str]:
     if names:
         return names
     value = value.strip()
+    mentions = _MENTIONS.fullmatch(value)
+    if mentions:  # '本文责编：@PlatyHsu': a platform's mention of its editor's user name
+        return [h for h in re.findall(r"[@＠]([^\s@＠、，,]+)", value) if is_handle(h)]
     if _LATIN_NAME.match(value) or (_NICKNAME.match(value) and not _JUNK_NAME.search(value)):
         return [value]
     return []

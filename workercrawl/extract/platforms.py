@@ -24,6 +24,11 @@ def is_boilerplate(text: str) -> bool:
     return len(text) <= 150 and bool(_boilerplate().search(text))
 
 
+def self_media_hosts() -> list[str]:
+    """'host' or 'host/path-prefix' entries of the platforms whose accounts publish posts."""
+    return list(_data()["self_media"]["hosts"])
+
+
 def is_self_media(url: str, source: str | None = None) -> bool:
     """Is the page a post of a self-media platform (its account is a publisher, not a person)?
     Its host says so, or its 来源 naming an account kind ('澎湃新闻·澎湃号·政务')."""

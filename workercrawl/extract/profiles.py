@@ -86,7 +86,13 @@ def choose(url: str, tree) -> Profile | None:
 
 @lru_cache(maxsize=1)
 def _domains() -> tuple[str, ...]:
-    return tuple(sorted(load()[1], key=len, reverse=True))  # the longest (most specific) first
+    """Every host a rule is keyed on: [hosts], the profiles' hosts and the self-media platforms
+    (platforms.toml), so that a replica of their pages is read by the same rules."""
+    from . import platforms
+
+    domains = set(load()[1]) | {host for profile in load()[0] for host in profile.hosts}
+    domains |= {entry.partition("/")[0] for entry in platforms.self_media_hosts()}
+    return tuple(sorted(domains, key=len, reverse=True))  # the longest (most specific) first
 
 
 @lru_cache(maxsize=4096)
