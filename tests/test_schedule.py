@@ -163,3 +163,20 @@ def test_coverage_is_judged_against_the_same_sites_earlier_runs(tmp_path):
         assert worse.status == "degraded" and "have a publish time" in worse.line()
     finally:
         store.close()
+
+
+def test_an_incremental_run_that_stops_paginating_is_no_collapse(tmp_path):
+    """A big site's scheduled run reads list page 1, finds every link known and stops paginating
+    (bench/crawl.py's re-crawl: 22 links on 1 list page, 5,500 on 250 before): its list pages hold
+    as many links as ever. A new template leaves its list pages without article links: collapse."""
+    store = Store(tmp_path / "w.db")
+    try:
+        good = [("2024-05-20T09:00:00+08:00", "工人日报")] * 4
+        for _ in range(2):
+            assert health.judge(store, _run(store, 5500, good, {"workercrawl/list_pages": 250})).ok
+        stopped = health.judge(store, _run(store, 22, [], {"workercrawl/list_pages": 1}))
+        assert stopped.ok, stopped.line()
+        broken = health.judge(store, _run(store, 2, [], {"workercrawl/list_pages": 3}))
+        assert broken.status == "degraded" and "collapse: 2 article links on 3 list pages" in broken.line()
+    finally:
+        store.close()

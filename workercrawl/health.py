@@ -8,8 +8,9 @@ A run is
   is unreachable: every fetch failed, whatever the count), or a store error: the database
   refused a batch, so fewer articles were stored than extracted;
 - degraded: it ran, but the site or our reading of it has changed —
-  * collapse: far fewer article links on the list pages than recent runs of the same site and
-    arguments found (list pages are fetched every run, so this holds for incremental runs too);
+  * collapse: far fewer article links per list page than recent runs of the same site and
+    arguments found (an incremental run that stops paginating early reads fewer list pages,
+    not emptier ones);
   * rejected: most fetched article pages were not read as articles (a new template);
   * coverage: far fewer of its articles have a time of day or a source than the same site's
     earlier articles (the template moved the date or 来源 line); a first run has no baseline;
@@ -167,12 +168,23 @@ def _nothing_read(run, stats, verdict) -> None:
 
 
 def _collapse(store, run, stats, verdict) -> None:
-    links = stats.get("workercrawl/article_links", 0)
-    recent = [r["stats"].get("workercrawl/article_links", 0)
-              for r in store.recent_runs(run.get("site") or run["spider"], run.get("args") or "{}", run["id"])]
+    """Far fewer article links than recent runs found. Counted per list page when the runs say
+    how many they read: an incremental run that stops paginating once page 1 holds only known
+    articles reads one list page, not 250, and its page holds as many links as ever."""
+    links, pages = stats.get("workercrawl/article_links", 0), stats.get("workercrawl/list_pages", 0)
+    recent = [r["stats"] for r in store.recent_runs(run.get("site") or run["spider"], run.get("args") or "{}",
+                                                      run["id"])]
     if not recent:
         return
-    usual = statistics.median(recent)
+    usual = statistics.median(r.get("workercrawl/article_links", 0) for r in recent)
+    densities = [r["workercrawl/article_links"] / r["workercrawl/list_pages"] for r in recent
+                 if r.get("workercrawl/list_pages") and "workercrawl/article_links" in r]
+    if pages and densities:
+        per_page = statistics.median(densities)
+        if usual >= MIN_LINKS and per_page > 0 and links / pages < COLLAPSE * per_page:
+            verdict.flag(DEGRADED, f"collapse: {links} article links on {pages} list pages, recent runs "
+                                   f"found {per_page:.3g} a list page")
+        return
     if usual >= MIN_LINKS and links < COLLAPSE * usual:
         verdict.flag(DEGRADED, f"collapse: {links} article links found, recent runs found {usual:g}")
 

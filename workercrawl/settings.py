@@ -1,5 +1,7 @@
 """Scrapy settings for workercrawl: polite by default, every cap overridable with -s NAME=VALUE."""
 
+from scrapy.settings import default_settings as _scrapy_defaults  # lower case: not a setting
+
 from workercrawl import __version__
 
 BOT_NAME = "workercrawl"
@@ -18,8 +20,9 @@ CONCURRENT_REQUESTS_PER_DOMAIN = 2
 DOWNLOAD_DELAY = 1.0
 # DOWNLOAD_DELAY is a floor between two requests to a site: Scrapy's default jitter (0.5x-1.5x)
 # would let two requests start half a delay apart (bench/manysites.py measures it per site).
-RANDOMIZE_DOWNLOAD_DELAY = False
-DOWNLOAD_DELAY_JITTER = 0  # the same in Scrapy >= 2.19's own words
+DOWNLOAD_DELAY_JITTER = 0  # Scrapy >= 2.19
+if not hasattr(_scrapy_defaults, "DOWNLOAD_DELAY_JITTER"):
+    RANDOMIZE_DOWNLOAD_DELAY = False  # the same before 2.19 (setting it on 2.19 warns: deprecated)
 # ... and a floor between the moments two requests to a site *leave*, not only between the
 # moments Scrapy schedules them (a busy reactor could let two leave together: downloader.py).
 DOWNLOADER = "workercrawl.downloader.PoliteDownloader"
