@@ -1,5 +1,7 @@
 """Article or not: rules of workercrawl/extract/verdict.py that a fixture page shows poorly."""
 
+import pytest
+
 from workercrawl.extract import verdict
 from workercrawl.extract.dom import parse
 from workercrawl.extract.normalize import parse_datetime
@@ -26,3 +28,19 @@ def test_us_locale_times_of_old_asp_pages():
     assert parse_datetime("12/31/2005 12:05 AM") == "2005-12-31T00:05:00+08:00"
     assert parse_datetime("1/2/2024") == "2024-01-02"
     assert parse_datetime("3/4/5/2005") is None
+
+
+@pytest.mark.parametrize("url, front", [
+    ("https://www.qbitai.com/", True),
+    ("https://www.aibase.com/zh/news", True),
+    ("https://www.bbc.com/zhongwen/simp", True),
+    ("https://www.example.com/index.html", True),
+    # English and other slugs have no digit either, but they name one article (AEB pages)
+    ("https://www.sciencealert.com/nasa-finds-water-plumes-above-the-surface-of-jupiter-s-icy-moon-europa", False),
+    ("https://www.businessinsider.com/how-to-retire-early-steps-for-early-retirement", False),
+    ("http://vse-diety.com/dieta-atkinsa.html", False),
+    ("https://www.example.com/news/2024/0520.html", False),
+    ("https://www.example.com/news?id=7", False),
+])
+def test_a_front_address_is_short_and_names_no_article(url, front):
+    assert verdict._channel_address(url) is front

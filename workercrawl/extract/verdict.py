@@ -138,12 +138,32 @@ def _page_kind(tree, url, paragraphs, page_lines, dated) -> str | None:
     if dated:
         return None
     # undated from here: an article shows its date, a front page does not
-    if not re.search(r"\d", path) and len([p for p in path.split("/") if p]) <= 2 and not urlsplit(url).query:
+    if _channel_address(url):
         return f"home or channel page: an undated page at a short address ({path or '/'})"
     teasers = _teasers(paragraphs, page_lines)
     if teasers >= 4 and teasers * 2 >= len(paragraphs):
         return f"home or list page: {teasers} of {len(paragraphs)} paragraphs are summaries under headline links"
     return None
+
+
+_FRONT_FILES = ("index", "default", "home", "main")
+
+
+def _channel_address(url: str) -> bool:
+    """'/', '/zh/news', '/zhongwen/simp': a front's address. Not an article's: one with an id
+    (a digit), a query, a file name ('dieta-atkinsa.html') or a slug of words
+    ('/nasa-finds-water-plumes-above-…', '/how-to-retire-early-steps…')."""
+    parts = urlsplit(url)
+    segments = [s for s in parts.path.split("/") if s]
+    if parts.query or len(segments) > 2 or re.search(r"\d", parts.path):
+        return False
+    for segment in segments:
+        name, dot, _ = segment.rpartition(".")
+        if dot and name.lower() not in _FRONT_FILES:
+            return False
+        if len(segment) > 20 or len(re.findall(r"[-_]", segment)) >= 2:
+            return False
+    return True
 
 
 def _teasers(paragraphs, page_lines) -> int:
