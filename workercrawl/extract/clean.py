@@ -44,11 +44,23 @@ NOISE = [re.compile(p) for p in (
     r"^[^\s|，。,]{1,10}(?:\s*\|\s*[^\s|，。,]{1,10}){2,}$",  # a tag row: 20190926|国贸|增长率
     r"【点击(?:投票|进入|查看|阅读|下载|报名|订阅)[^】]{0,6}】",  # a promo's call to action
     r"^(?!(?:19|20)\d{2}年)\d{4,9}[\u4e00-\u9fff\"“].{4,40}$",  # '620558四川内江市…': a ranking item (rank + view count + headline)
+    # a button or pointer to a widget: '阅读全文', '▼详情请戳下方图集', '👇点击下方卡片关注'
+    r"^(?:点击)?(?:阅读|展开|查看)(?:全文|全部|原文|更多)\s*[>›»∨⌄]*$",
+    r"^[▼▽↓⬇👇]+\s*.{0,12}(?:请?戳|点击|点|查看|详见|见)\s*(?:下方|下图|下面|这里|图集)",
+    # a contact handle alone on a line: '教程交流： xhd825', '微信：abc_123'
+    r"^[\u4e00-\u9fff]{0,6}(?:交流|交流群|微信号?|QQ群?|vx|VX|wx|WX)\s*[:：]\s*[A-Za-z0-9_\-]{4,30}$",
+    # a content farm's sign-off: '更多“…”的相关经验资讯请关注www.example.com'
+    r"^更多.{0,60}(?:请|敬请|欢迎)(?:关注|访问|登录)\s*(?:www\.|https?://)",
+    # a series or column promo: '我们希望通过「城市漫步指南」这个系列，带你领略…'
+    r"(?:这个|这一|本)(?:系列|栏目|专栏)\s*[，,]\s*(?:带你|为你|与你|和你)",
+    # an author's licence line at the end of a post: '本作品采用《CC 协议》，转载必须注明作者和本文链接'
+    r"^本(?:作品|文|文章|博文)(?:采用|使用|遵循|基于)\s*《?[^，。《》]{0,40}(?:协议|许可|License|license)》?(?:\s*[，,].{0,40})?[。.]?$",
 )]
 # Headings after which the rest of a candidate body is a related-news list, never article text.
 TAIL_MARKERS = re.compile(
     r"^(?:相关新闻|相关阅读|相关链接|相关文章|相关报道|延伸阅读|推荐阅读|热门推荐|热点推荐|热门文章|热门新闻|热点新闻|推荐新闻|相关推荐|为您推荐|为你推荐|往期推荐|往期回顾|精彩回顾|推荐阅读|排行榜|热门排行|跟贴排行|"
-    r"更多精彩|精彩推荐|猜你喜欢|往期回顾|网友评论|我要评论|发表评论|最新文章|最新新闻|点击排行|阅读排行|延伸\s*[·•]\s*推荐)"
+    r"更多精彩|精彩推荐|猜你喜欢|往期回顾|网友评论|我要评论|发表评论|最新文章|最新新闻|点击排行|阅读排行|延伸\s*[·•]\s*推荐|"
+    r"相关热门推荐|热门相关推荐|更多回答|查看更多回答|其他回答|其它回答|更多相关回答)"
     r"\s*(?:[:：]?\s*$|[:：]?\s*[·•●▪■◆>\-]|[:：]?\s*\d+[.、])"
 )
 # '关于调整本市最低工资标准的通知2021-03-03', '· 标题 [04-25]': an item of a dated headline list
@@ -82,7 +94,8 @@ def clean_lines(lines: list[Line], *, drop_texts=()) -> CleanBody:
         text = line.text
         if compact(text) in drops:
             continue
-        if TAIL_MARKERS.match(text) and (index >= total // 3 or body_length(out.paragraphs) >= 60):
+        if (TAIL_MARKERS.match(text) or platforms.is_tail_heading(text)) and (
+                index >= total // 3 or body_length(out.paragraphs) >= 60):
             break  # a related-news list follows the article
         if len(text) < 60 and line.link_chars >= len(text) * (0.5 if not _PROSE_MARK.search(text) else 0.8) or (
             line.link_chars >= len(text) * 0.4 and _DATED_ITEM.match(text)

@@ -97,7 +97,8 @@ def _extract(body, url, headers, more_pages) -> Article | Rejection:
         heads = [t for t in (pretitle, subtitle, *parts) if t]
     else:
         heads = [t for t in (title, pretitle, subtitle) if t]
-    cleaned = clean_lines(raw_body, drop_texts=heads)
+    dropped = [] if profile_used else _dropped_texts(tree, profile, generic)
+    cleaned = clean_lines(raw_body, drop_texts=heads + dropped)
     paragraphs = cleaned.paragraphs
 
     header, trailer = regions.regions(page_lines, title, paragraphs)
@@ -230,6 +231,13 @@ def canonical_link(tree, url: str) -> str | None:
 def _first_text(tree, selectors) -> str | None:
     found = select(tree, selectors)
     return text_of(found[0]) or None if found else None
+
+
+def _dropped_texts(tree, profile, generic) -> list[str]:
+    """On the generic path, the lines of the boxes a profile (or [generic]) names as not text
+    ('.zhaiyao': a summary box over the text) leave the body wherever the extractor put them."""
+    selectors = (*(profile.drop if profile else ()), *generic.drop)
+    return [l.text for l in _lines_of(tree, selectors)] if selectors else []
 
 
 def _lines_of(tree, selectors) -> list[Line]:

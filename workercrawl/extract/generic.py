@@ -11,7 +11,7 @@ import trafilatura
 from . import meta as metalib
 from .clean import TAIL_MARKERS, is_noise
 from .dom import Line, lines, parse
-from .text import CJK_RE, compact, content_length
+from .text import CJK_RE, compact, content_length, norm_space
 
 logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
 logging.getLogger("readability").setLevel(logging.CRITICAL)
@@ -58,6 +58,11 @@ def _thin(found: list[Line]) -> int:
     return sum(content_length(l.text) for l in found)
 
 
+def _text(found: list[Line]) -> int:
+    """Tokens in lines that are not boilerplate."""
+    return sum(content_length(l.text) for l in found if not is_noise(norm_space(l.text)))
+
+
 def _prose(found: list[Line]) -> int:
     """Tokens in sentence-like lines: navigation, headline lists and disclaimers do not count."""
     total = 0
@@ -80,13 +85,15 @@ def candidate_lines(tree, url: str, page_prose: int = 0, chinese: bool = True) -
     modes = (True, False) if chinese else (False, True)
     for precision in modes:
         found = _trafilatura(tree, url, precision)
-        if _prose(found) > _prose(best):
+        if (_prose(found), _text(found)) > (_prose(best), _text(best)):  # equal sentences: more text
             best = found
         if _prose(best) >= min(enough, page_prose):
             return best  # enough, or all the prose the page has: another pass cannot find more
     if _prose(best) < ENOUGH <= page_prose:  # both trafilatura passes missed: readability may not
         found = _readability(tree)
-        if _prose(found) > _prose(best):
+        # more sentences, and more text too: a report dialog's one sentence does not beat a
+        # short post of code lines and headings
+        if _prose(found) > _prose(best) and _text(found) > _text(best):
             best = found
     return best
 

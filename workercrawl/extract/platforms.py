@@ -24,6 +24,18 @@ def is_boilerplate(text: str) -> bool:
     return len(text) <= 150 and bool(_boilerplate().search(text))
 
 
+@lru_cache(maxsize=1)
+def _tails() -> re.Pattern | None:
+    tails = _data()["boilerplate"].get("tails") or []
+    return re.compile("|".join(f"(?:{p})" for p in tails)) if tails else None
+
+
+def is_tail_heading(text: str) -> bool:
+    """A platform's heading after which the rest of a post is its own news, not the article."""
+    pattern = _tails()
+    return len(text) <= 40 and pattern is not None and bool(pattern.search(text))
+
+
 def self_media_hosts() -> list[str]:
     """'host' or 'host/path-prefix' entries of the platforms whose accounts publish posts."""
     return list(_data()["self_media"]["hosts"])

@@ -19,13 +19,25 @@ _CHALLENGE = re.compile(r"\$_ts|_\$[a-zA-Z]{2}|__jsl_clearance|acw_sc__v2|challe
 _INTRO = re.compile(r"^[【\[]?\s*(?:导语|导读|简介|专题简介|内容简介|摘要)\s*[】\]]?\s*[:：]?")
 
 
+def _shows_code(tree, paragraphs) -> bool:
+    """Does the body print the text of a <pre> code block of the page?"""
+    body = compact("".join(paragraphs))
+    for block in tree.iter("pre"):
+        code = compact(block.text_content() or "")[:16]
+        if len(code) >= 4 and code in body:
+            return True
+    return False
+
+
 def not_article(tree, url, title, paragraphs, encoding, cleaned_links=0, cleaned_dates=0,
                 page_lines=(), dated=True) -> Rejection | None:
     size = body_length(paragraphs)
     head = title_tag(tree) + " " + (title or "")
     if size < 200 and _ERROR_PAGE.search(head + " " + " ".join(paragraphs[:3])):
         return Rejection(url, NOT_ARTICLE, "error page (404 / page not found notice)", encoding)
-    if size < MIN_BODY:
+    if size < MIN_BODY and not (dated and size >= MIN_BODY // 2 and len(paragraphs) >= 5 and _shows_code(tree, paragraphs)):
+        # a dated note of a few lines around code blocks is a programmer's post ('安装 depcheck' /
+        # 'npm i -g depcheck'): its commands are its text, however few the words
         scripts = " ".join(s.text or "" for s in tree.iter("script"))
         if _CHALLENGE.search(scripts) or _CHALLENGE.search(" ".join(m.get("content", "") for m in tree.iter("meta"))[:2000]):
             return Rejection(url, NOT_ARTICLE, "anti-bot JavaScript challenge page, no article served", encoding)
