@@ -213,11 +213,15 @@ CREATE TABLE stories (id INTEGER PRIMARY KEY, original_url TEXT, title TEXT, sit
         results, tranche = [], 10_000
         items = generate(seed)
         for start in range(0, n, tranche):
-            rows = [{"url": f"u{start + j}", "body": body, "content_hash": str(start + j),
-                     "published_at": "2024-01-01"} for j, (_, body) in enumerate(islice(items, min(tranche, n - start)))]
+            # whole rows, as Store.flush hands them over (a one-copy story is complete at once)
+            rows = [{"url": f"u{start + j}", "body": body, "content_hash": str(start + j), "title": f"t{start + j}",
+                     "site": "中工网", "published_at": "2024-01-01"}
+                    for j, (_, body) in enumerate(islice(items, min(tranche, n - start)))]
             conn.execute("BEGIN")
-            conn.executemany("INSERT INTO articles (url, body, content_hash, published_at) VALUES (?, ?, ?, ?)",
-                             [(r["url"], r["body"], r["content_hash"], r["published_at"]) for r in rows])
+            conn.executemany("INSERT INTO articles (url, body, content_hash, title, site, published_at) "
+                             "VALUES (?, ?, ?, ?, ?, ?)",
+                             [(r["url"], r["body"], r["content_hash"], r["title"], r["site"], r["published_at"])
+                              for r in rows])
             conn.execute("COMMIT")
             started = time.perf_counter()
             for batch in range(0, len(rows), 1000):

@@ -181,3 +181,16 @@ def test_search_by_story_newest_first(tmp_path):
     assert len({h["story_id"] for h in hits}) == len(hits) == 2
     dates = [h["published_at"] for h in hits]
     assert dates == sorted(dates, reverse=True)
+
+
+def test_a_story_of_one_copy_is_complete_without_a_refresh(tmp_path):
+    store = _store(tmp_path)
+    _add(store, url="https://www.workercn.cn/c/8.shtml", body=_report(8), title="独家报道",
+         published_at="2024-05-22T07:00:00+08:00", site="中工网", source="中工网")
+    store.flush()
+    (row,) = store.db.query("SELECT s.original_url, s.title, s.site, s.first_published_at, s.copies, s.sites, "
+                            "a.duplicate_of FROM stories s JOIN articles a ON a.story_id = s.id")
+    assert row == {"original_url": "https://www.workercn.cn/c/8.shtml", "title": "独家报道", "site": "中工网",
+                   "first_published_at": "2024-05-22T07:00:00+08:00", "copies": 1, "sites": 1,
+                   "duplicate_of": None}
+    store.close()

@@ -218,7 +218,12 @@ def assign(db, rows: list[dict]) -> set[int]:
             story = choose(sig, n, row.get("body") or "",
                            [(_blob_sig(blob), m, other_story, body_of(other_url))
                             for other_url, other_story, m, blob in candidates if blob is not None])
-        if story is None:
+        alone = story is None and all(key in row for key in ("title", "site", "published_at"))
+        if alone:  # a story of one copy, complete at once: no refresh to pay (most articles)
+            story = db.execute(
+                "INSERT INTO stories (original_url, title, site, first_published_at, copies, sites) "
+                "VALUES (?, ?, ?, ?, 1, 1)", [url, row["title"], row["site"], row["published_at"]]).lastrowid
+        elif story is None:
             story = db.execute("INSERT INTO stories (original_url, copies) VALUES (?, 1)", [url]).lastrowid
         signature_id = db.execute(
             "INSERT INTO story_signatures (url, story_id, content_hash, shingles, signature) VALUES (?, ?, ?, ?, ?)",
@@ -227,8 +232,11 @@ def assign(db, rows: list[dict]) -> set[int]:
         if keys:
             db.executemany("INSERT OR IGNORE INTO story_bands (hash, signature_id) VALUES (?, ?)",
                            [(key, signature_id) for key in keys])
-        db.execute("UPDATE articles SET story_id = ? WHERE url = ?", [story, url])
-        touched.add(story)
+        if alone:
+            db.execute("UPDATE articles SET story_id = ?, duplicate_of = NULL WHERE url = ?", [story, url])
+        else:
+            db.execute("UPDATE articles SET story_id = ? WHERE url = ?", [story, url])
+            touched.add(story)
     refresh(db, touched)
     return touched
 
