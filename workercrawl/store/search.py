@@ -55,6 +55,17 @@ _WHERE = """articles_fts MATCH workercrawl_match(:q)
 RANK_CAP = 50_000  # matches scored at most (the most recently indexed): see search_sql
 
 
+def _scored(cap: int) -> str:
+    """The matches, newest-indexed first, at most `cap` of them scored (search_sql says why)."""
+    return f"""\
+  SELECT rowid AS id, bm25(articles_fts, 4.0, 1.0) AS score
+  FROM articles_fts
+  WHERE {_WHERE}
+  ORDER BY rowid DESC
+  LIMIT {int(cap)}
+"""
+
+
 def search_sql(cap: int = RANK_CAP) -> str:
     """The search as one query. FTS5 hands the matches over newest-indexed first (ORDER BY rowid
     DESC: no sort), bm25 scores at most `cap` of them, and the best :limit are kept. A word in
@@ -64,12 +75,7 @@ def search_sql(cap: int = RANK_CAP) -> str:
     corpus of up to ~100,000 articles) the ranking is the full one."""
     return f"""\
 WITH scored AS (
-  SELECT rowid AS id, bm25(articles_fts, 4.0, 1.0) AS score
-  FROM articles_fts
-  WHERE {_WHERE}
-  ORDER BY rowid DESC
-  LIMIT {int(cap)}
-), hits AS (
+{_scored(cap)}), hits AS (
   SELECT id, score FROM scored
   ORDER BY score, id
   LIMIT coalesce(nullif(:limit, ''), 20)
@@ -162,12 +168,7 @@ def story_search_sql(order: str = "relevance", cap: int = RANK_CAP) -> str:
         "a.published_at IS NULL, a.published_at DESC, r.id DESC"
     return f"""\
 WITH hits AS (
-  SELECT rowid AS id, bm25(articles_fts, 4.0, 1.0) AS score
-  FROM articles_fts
-  WHERE {_WHERE}
-  ORDER BY rowid DESC
-  LIMIT {int(cap)}
-), ranked AS (
+{_scored(cap)}), ranked AS (
   SELECT a.url, hits.id, hits.score, a.story_id,
          row_number() OVER (PARTITION BY coalesce(a.story_id, -s.id) ORDER BY hits.score, a.url) AS rank
   FROM hits
