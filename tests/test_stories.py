@@ -194,3 +194,13 @@ def test_a_story_of_one_copy_is_complete_without_a_refresh(tmp_path):
                    "first_published_at": "2024-05-22T07:00:00+08:00", "copies": 1, "sites": 1,
                    "duplicate_of": None}
     store.close()
+
+
+def test_search_by_story_counts_the_stories_it_found(tmp_path):
+    """-n smaller than the matches: the total on stderr is counted in stories (its SQL once
+    joined the index to the articles and left `rowid` ambiguous)."""
+    db = _syndicated_db(tmp_path)
+    for order in ([], ["--newest"]):
+        shown = CliRunner().invoke(cli, ["search", "工会", "--stories", "-n", "1", "--db", db, *order])
+        assert shown.exit_code == 0, shown.output
+        assert "2 stories for 工会 (showing 1)" in shown.stderr, shown.stderr

@@ -188,12 +188,12 @@ LIMIT coalesce(nullif(:limit, ''), 20)"""
 STORY_SEARCH_SQL = story_search_sql("relevance")
 STORY_NEWEST_SQL = story_search_sql("newest")
 
+# The matches first (_WHERE's bare `rowid` is the index's alone), then their stories.
 STORY_COUNT_SQL = f"""\
 SELECT count(DISTINCT coalesce(a.story_id, -s.id)) AS matches
-FROM articles_fts
-JOIN article_search AS s ON s.id = articles_fts.rowid
-JOIN articles AS a ON a.url = s.url
-WHERE {_WHERE}"""
+FROM (SELECT rowid AS id FROM articles_fts WHERE {_WHERE}) AS m
+JOIN article_search AS s ON s.id = m.id
+JOIN articles AS a ON a.url = s.url"""
 
 _UPSERT = """INSERT INTO article_search (url, published_at, title, body) VALUES (?, ?, ?, ?)
 ON CONFLICT (url) DO UPDATE SET published_at = excluded.published_at, title = excluded.title,
